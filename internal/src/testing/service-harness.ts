@@ -1,0 +1,77 @@
+// Starts a backend for a test exactly as production does — migrated store, the app, a real server on port 0 — and
+// hands back a contract client speaking HTTP to it. Response validation is on, so a reply the spec does not
+// allow becomes a 500 and fails the test.
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { loadConfig } from '../config';
+import { systemClock, type Clock } from '../clock';
+import { createIdGenerator, type IdGenerator } from '../ids';
+import { createLogger } from '../logger';
+import type { Identity } from '../http/locals';
+import { startServer } from '../http/start-server';
+import type { Migrations } from '../store/migrate';
+import type { Database } from '../store/database';
+import { ContractClient } from './contract-client';
+import { loadSpec } from './spec-contract';
+import type { TestStore } from './test-store';
+
+export interface ServiceDeps<Tables> {
+  db: Kysely<Tables>;
+  clock: Clock;
+  newId: IdGenerator;
+  logger: Logger;
+  problemBaseUrl: string;
+  maxBodyBytes: number;
+  validateResponses: boolean;
+}
+
+export interface TestService<Tables> {
+  baseUrl: string;
+  client: ContractClient;
+  database: Database<Tables>;
+  deps: ServiceDeps<Tables>;
+  close(): Promise<void>;
+}
+
+export const TEST_PROBLEM_BASE_URL = 'https://portico.dev/problems/';
+export const TEST_MAX_BODY_BYTES = 64 * 1024;
+
+let partnerCounter = 0;
+/** A fresh tenant identity, unique within the run. */
+export function newTestIdentity(environment: Identity['environment'] = 'test'): Identity {
+  partnerCounter += 1;
+  return { partnerId: `prt_test${process.pid}x${partnerCounter}`, environment };
+}
+
+export async function startTestService<Tables>(
+  store: TestStore,
+  options: {
+    service: string;
+    specPath: string;
+    migrations: Migrations;
+    createApp: (deps: ServiceDeps<Tables>) => Express;
+    clock?: Clock;
+    identity?: Identity;
+  },
+): Promise<TestService<Tables>> {
+  const database = await store.open<Tables>(options.service, options.migrations);
+  const deps: ServiceDeps<Tables> = {
+    db: database.db,
+    clock: options.clock ?? systemClock,
+    newId: createIdGenerator(),
+    logger: createLogger({ level: loadConfig().testLogLevel }),
+    problemBaseUrl: TEST_PROBLEM_BASE_URL,
+    maxBodyBytes: TEST_MAX_BODY_BYTES,
+    validateResponses: true,
+  };
+  const server = await startServer(options.createApp(deps));
+  const spec = await loadSpec(options.specPath);
+  return {
+    baseUrl: server.baseUrl,
+    client: new ContractClient(spec, server.baseUrl, options.identity ?? newTestIdentity()),
+    database,
+    deps,
+    close: () => server.close(),
+  };
+}
