@@ -46,7 +46,8 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
       apiSpec: options.specPath,
       $refParser: { mode: 'dereference' },
       validateApiSpec: true,
-      validateRequests: { allErrors: true, allowUnknownQueryParameters: false, coerceTypes: true },
+      // Parameters are always coerced from strings; the body never is ("42" is not a number).
+      validateRequests: { allErrors: true, allowUnknownQueryParameters: false, coerceTypes: false },
       validateResponses: options.validateResponses ? { allErrors: true } : false,
       validateSecurity: false,
       validateFormats: true,

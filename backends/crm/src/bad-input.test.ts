@@ -1,0 +1,60 @@
+// Bad input never reaches the CRM store: each malformed request gets a problem+json naming the culprit.
+import { expectBadInputRejected } from '../../../internal/src/testing/bad-input';
+import type { TestService } from '../../../internal/src/testing/service-harness';
+import { describeEachStore } from '../../../internal/src/testing/test-store';
+import { startCrm } from './crm-harness';
+import type { CrmTables } from './store/schema';
+
+describeEachStore('CRM bad input', (store) => {
+  let crm: TestService<CrmTables>;
+  beforeAll(async () => {
+    crm = await startCrm(store);
+  });
+  afterAll(() => crm.close());
+
+  const countCustomers = async () =>
+    Number(
+      (await crm.database.db.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow())
+        .n,
+    );
+
+  test('createCustomer refuses every kind of bad input and writes nothing', async () => {
+    await expectBadInputRejected(crm.client, {
+      operationId: 'createCustomer',
+      validBody: { kind: 'organization', name: 'Sunrise Family Clinic', tags: ['clinic'] },
+      wrongType: { pointer: '/name', value: 42 },
+      missing: '/kind',
+      count: countCustomers,
+    });
+  });
+
+  test('a nested wrong type is named by its full pointer', async () => {
+    const res = await crm.client.call('createCustomer', {
+      body: { kind: 'person', name: 'Li', tags: ['ok', 7] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: '/tags/1' })]));
+  });
+
+  test('an invalid query parameter is named by its parameter name', async () => {
+    const res = await crm.client.call('listCustomers', { query: { limit: 1000 } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ parameter: 'limit' })]);
+  });
+
+  test('an unknown path is a 404 problem and a wrong method a 405 with Allow', async () => {
+    const missing = await crm.client.request('GET', '/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('route_not_found');
+    const wrongMethod = await crm.client.request('PUT', '/customers');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toMatch(/GET/);
+    expect(wrongMethod.body.code).toBe('method_not_allowed');
+  });
+
+  test('a request without a caller identity is refused with 401 before anything else', async () => {
+    const res = await crm.client.as(undefined).call('listCustomers');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+});
