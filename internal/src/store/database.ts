@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { PortableParametersPlugin } from './portable-parameters';
 import pg from 'pg';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -22,6 +23,8 @@ export interface DatabaseTarget {
 export interface Database<Tables> {
   readonly db: Kysely<Tables>;
   readonly dialect: Dialect;
+  /** The PostgreSQL schema holding this service's tables (undefined on SQLite). */
+  readonly schema: string | undefined;
   /** Where the data lives, for logs and the start-up banner (never includes a password). */
   readonly describe: string;
   close(): Promise<void>;
@@ -52,10 +55,14 @@ function openSqlite<Tables>(target: DatabaseTarget): Database<Tables> {
   raw.pragma('foreign_keys = ON');
   // Another process (a second service, a migration) may hold the write lock briefly.
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withPortableParameters(raw) }) });
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: raw }),
+    plugins: [new PortableParametersPlugin()],
+  });
   return {
     db,
     dialect: 'sqlite',
+    schema: undefined,
     describe: `sqlite:${file}`,
     close: () => db.destroy(),
   };
@@ -88,11 +95,15 @@ async function openPostgres<Tables>(target: DatabaseTarget): Promise<Database<Ta
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new PortableParametersPlugin()],
+  });
   const safeUrl = target.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return {
     db,
     dialect: 'postgres',
+    schema,
     describe: `${safeUrl} (schema ${schema})`,
     close: () => db.destroy(),
   };
@@ -108,34 +119,6 @@ export async function dropPostgresSchema(url: string, schema: string): Promise<v
   } finally {
     await client.end();
   }
-}
-
-/**
- * better-sqlite3 refuses booleans and Dates as parameters (STACK.md pitfall 9). Wrapping `prepare` converts them
- * the way the PostgreSQL side stores them: booleans as 0/1, Dates as ISO-8601 text.
- */
-function withPortableParameters(raw: SQLite.Database): SQLite.Database {
-  const portable = (value: unknown): unknown =>
-    typeof value === 'boolean' ? (value ? 1 : 0) : value instanceof Date ? value.toISOString() : value;
-  const prepare = raw.prepare.bind(raw);
-  return new Proxy(raw, {
-    get(target, property, receiver) {
-      if (property !== 'prepare') return Reflect.get(target, property, receiver);
-      return (source: string) => {
-        const statement = prepare(source);
-        const wrap =
-          (method: 'all' | 'run' | 'get' | 'iterate') =>
-          (...parameters: unknown[]) =>
-            (statement[method] as (...args: unknown[]) => unknown)(...parameters.map(portable));
-        return new Proxy(statement, {
-          get(stmt, key, recv) {
-            if (key === 'all' || key === 'run' || key === 'get' || key === 'iterate') return wrap(key);
-            return Reflect.get(stmt, key, recv);
-          },
-        });
-      };
-    },
-  });
 }
 
 /** `count(*)` comes back as a number on SQLite and as a string on PostgreSQL without our parser; normalise anyway. */

@@ -22,7 +22,9 @@ export async function expectBadInputRejected(client: ContractClient, spec: BadIn
   const call = (options: Parameters<ContractClient['call']>[1]) =>
     client.call(spec.operationId, { ...(spec.params ? { params: spec.params } : {}), ...options });
 
-  const wrongType = await call({ body: setPointer(spec.validBody, spec.wrongType.pointer, spec.wrongType.value) });
+  const wrongType = await call({
+    body: setPointer(spec.validBody, spec.wrongType.pointer, spec.wrongType.value),
+  });
   expectProblem(wrongType, 400, 'validation_failed', 'wrong type');
   expectPointer(wrongType, spec.wrongType.pointer);
 
@@ -34,12 +36,18 @@ export async function expectBadInputRejected(client: ContractClient, spec: BadIn
   expectProblem(unknown, 400, 'validation_failed', 'unknown field');
   expectPointer(unknown, '/notAField');
 
-  const malformed = await call({ rawBody: '{"name": "unterminated', headers: { 'content-type': 'application/json' } });
+  const malformed = await call({
+    rawBody: '{"name": "unterminated',
+    headers: { 'content-type': 'application/json' },
+  });
   expectProblem(malformed, 400, 'malformed_json', 'malformed JSON');
   expectPointer(malformed, '');
 
   const huge = { ...spec.validBody, padding: 'x'.repeat(TEST_MAX_BODY_BYTES + 1) };
-  const oversized = await call({ rawBody: JSON.stringify(huge), headers: { 'content-type': 'application/json' } });
+  const oversized = await call({
+    rawBody: JSON.stringify(huge),
+    headers: { 'content-type': 'application/json' },
+  });
   expectProblem(oversized, 413, 'payload_too_large', 'oversized body');
 
   const wrongMedia = await call({
@@ -66,7 +74,11 @@ function expectPointer(response: ContractResponse, pointer: string): void {
 }
 
 /** A deep copy of `body` with the member at `pointer` set to `value` (or removed when value is undefined). */
-export function setPointer(body: Record<string, unknown>, pointer: string, value: unknown): Record<string, unknown> {
+export function setPointer(
+  body: Record<string, unknown>,
+  pointer: string,
+  value: unknown,
+): Record<string, unknown> {
   const copy = structuredClone(body);
   const tokens = pointer
     .split('/')

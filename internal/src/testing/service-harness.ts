@@ -2,29 +2,20 @@
 // hands back a contract client speaking HTTP to it. Response validation is on, so a reply the spec does not
 // allow becomes a 500 and fails the test.
 import type { Express } from 'express';
-import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import { loadConfig } from '../config';
 import { systemClock, type Clock } from '../clock';
-import { createIdGenerator, type IdGenerator } from '../ids';
+import { createIdGenerator } from '../ids';
 import { createLogger } from '../logger';
 import type { Identity } from '../http/locals';
 import { startServer } from '../http/start-server';
 import type { Migrations } from '../store/migrate';
 import type { Database } from '../store/database';
+import type { ServiceDeps } from '../service/service-module';
+
+export type { ServiceDeps };
 import { ContractClient } from './contract-client';
 import { loadSpec } from './spec-contract';
 import type { TestStore } from './test-store';
-
-export interface ServiceDeps<Tables> {
-  db: Kysely<Tables>;
-  clock: Clock;
-  newId: IdGenerator;
-  logger: Logger;
-  problemBaseUrl: string;
-  maxBodyBytes: number;
-  validateResponses: boolean;
-}
 
 export interface TestService<Tables> {
   baseUrl: string;

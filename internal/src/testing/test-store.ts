@@ -41,7 +41,7 @@ export class TestStore {
       });
     }
     this.opened.push(database as Database<unknown>);
-    await migrateToLatest(database.db as never, migrations);
+    await migrateToLatest(database as Database<unknown>, migrations);
     return database;
   }
 
