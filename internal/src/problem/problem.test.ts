@@ -57,4 +57,10 @@ describe('the catalog and the spec agree', () => {
     const schemas = parse(fs.readFileSync(`${__dirname}/../../../specs/common/schemas.yaml`, 'utf8'));
     expect([...schemas.ProblemCode.enum].sort()).toEqual(Object.keys(problemCatalog).sort());
   });
+
+  test('docs/problems.md documents every code under its own heading', () => {
+    const page = fs.readFileSync(`${__dirname}/../../../docs/problems.md`, 'utf8');
+    const headings = [...page.matchAll(/^## (\w+)$/gm)].map((m) => m[1]).sort();
+    expect(headings).toEqual(Object.keys(problemCatalog).sort());
+  });
 });
