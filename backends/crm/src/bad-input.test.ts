@@ -46,6 +46,11 @@ describeEachStore('CRM bad input', (store) => {
     const missing = await crm.client.request('GET', '/nothing-here');
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('route_not_found');
+    const outside = await fetch(`${crm.baseUrl}/elsewhere`, {
+      headers: { 'x-portico-partner-id': 'prt_someone', 'x-portico-environment': 'test' },
+    });
+    expect(outside.status).toBe(404);
+    expect(outside.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const wrongMethod = await crm.client.request('PUT', '/customers');
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toMatch(/GET/);

@@ -6,8 +6,10 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from 'pino';
 import type { IdGenerator } from '../ids';
+import { ProblemError } from '../problem/problem';
 import { problemErrorHandler } from './error-handler';
 import { requestId } from './request-id';
+import { assertHandlersMatchSpec } from './spec-operations';
 import './locals';
 
 export type OperationHandler = (req: Request, res: Response) => Promise<void> | void;
@@ -28,6 +30,7 @@ export interface ServiceAppOptions {
 }
 
 export function createServiceApp(options: ServiceAppOptions): express.Express {
+  assertHandlersMatchSpec(options.specPath, options.handlers);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -69,6 +72,10 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
       },
     }),
   );
+  // Paths outside the spec's base path never reach the validator; they are still answered as problems.
+  app.use((req) => {
+    throw new ProblemError('route_not_found', `No operation matches ${req.method} ${req.path}.`);
+  });
   app.use(problemErrorHandler({ problemBaseUrl: options.problemBaseUrl }));
   return app;
 }
