@@ -6,6 +6,8 @@ export const problemCatalog = {
   invalid_cursor: { status: 400, title: 'The pagination cursor is not valid' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
   insufficient_scope: { status: 403, title: 'The credential lacks a required scope' },
+  forbidden: { status: 403, title: 'Your role does not allow this action' },
+  csrf_failed: { status: 403, title: 'The CSRF token is missing or does not match' },
   not_found: { status: 404, title: 'The resource does not exist' },
   route_not_found: { status: 404, title: 'No operation matches this path' },
   method_not_allowed: { status: 405, title: 'The method is not allowed on this path' },
