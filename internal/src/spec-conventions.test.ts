@@ -61,7 +61,10 @@ describe.each([...PUBLIC_APIS, 'platform'])('specs/%s', (api) => {
     for (const { route, method, op } of await operationsOf(api)) {
       if (!op.requestBody) continue;
       const where = `${method.toUpperCase()} ${route}`;
-      expect({ where, codes: ['413', '415'].filter((c) => c in op.responses) }).toEqual({ where, codes: ['413', '415'] });
+      expect({ where, codes: ['413', '415'].filter((c) => c in op.responses) }).toEqual({
+        where,
+        codes: ['413', '415'],
+      });
     }
   });
 });

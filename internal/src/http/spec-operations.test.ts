@@ -20,8 +20,8 @@ describe('handlers must match the spec', () => {
   });
 
   test('a handler for an operation the spec does not have stops start-up too', () => {
-    expect(() => assertHandlersMatchSpec(CRM_SPEC, { ...handlers(), shredCustomer: () => undefined })).toThrow(
-      /not in the spec: shredCustomer/,
-    );
+    expect(() =>
+      assertHandlersMatchSpec(CRM_SPEC, { ...handlers(), shredCustomer: () => undefined }),
+    ).toThrow(/not in the spec: shredCustomer/);
   });
 });

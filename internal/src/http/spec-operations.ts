@@ -14,7 +14,8 @@ export function operationIdsOf(specPath: string): string[] {
     for (const method of METHODS) {
       const op = item[method] as { operationId?: string } | undefined;
       if (!op) continue;
-      if (!op.operationId) throw new Error(`${specPath}: ${method.toUpperCase()} ${route} has no operationId`);
+      if (!op.operationId)
+        throw new Error(`${specPath}: ${method.toUpperCase()} ${route} has no operationId`);
       ids.push(op.operationId);
     }
   }
