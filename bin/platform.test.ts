@@ -29,7 +29,7 @@ async function startTwiceAndCompare(config: Config, expectStore: (name: string) 
   try {
     expect(first.services.map((s) => s.name)).toEqual(PLATFORM_SERVICES.map((s) => s.name));
     for (const service of first.services) {
-      expect(service.store).toBe(expectStore(service.name));
+      expect(service.store).toEqual(expectStore(service.name));
       before[service.name] = await listIds(service.demoUrl);
       expect(before[service.name]!.length).toBeGreaterThan(0);
     }

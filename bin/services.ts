@@ -2,6 +2,7 @@
 // orders (lines reference customers and packages).
 import type { ServiceModule } from '../internal/src/service/service-module';
 import { crmService } from '../backends/crm/src/service';
+import { entitlementsService } from '../backends/entitlements/src/service';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const PLATFORM_SERVICES: ReadonlyArray<ServiceModule<any>> = [crmService];
+export const PLATFORM_SERVICES: ReadonlyArray<ServiceModule<any>> = [crmService, entitlementsService];

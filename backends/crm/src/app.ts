@@ -6,7 +6,11 @@ import type { Clock } from '../../../internal/src/clock';
 import type { IdGenerator } from '../../../internal/src/ids';
 import { headerIdentity } from '../../../internal/src/http/header-identity';
 import { createServiceApp } from '../../../internal/src/http/service-app';
+import { activityOperations } from './operations/activities';
+import { contactOperations } from './operations/contacts';
 import { customerOperations } from './operations/customers';
+import { leadOperations } from './operations/leads';
+import { opportunityOperations } from './operations/opportunities';
 import type { CrmTables } from './store/schema';
 
 export const CRM_SPEC_PATH = path.resolve(__dirname, '../../../specs/crm/openapi.yaml');
@@ -27,6 +31,10 @@ export function createCrmApp(deps: CrmAppDeps) {
     specPath: CRM_SPEC_PATH,
     handlers: {
       ...customerOperations(storeDeps),
+      ...contactOperations(storeDeps),
+      ...leadOperations(storeDeps),
+      ...opportunityOperations(storeDeps),
+      ...activityOperations(storeDeps),
     },
     authenticate: headerIdentity(),
     logger: deps.logger,

@@ -4,6 +4,7 @@ import type { TestService } from '../../../internal/src/testing/service-harness'
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { startCrm } from './crm-harness';
 import type { CrmTables } from './store/schema';
+import { newCustomer } from './testing/fixtures';
 
 describeEachStore('CRM bad input', (store) => {
   let crm: TestService<CrmTables>;
@@ -12,11 +13,16 @@ describeEachStore('CRM bad input', (store) => {
   });
   afterAll(() => crm.close());
 
-  const countCustomers = async () =>
+  const countRows = (table: keyof CrmTables) => async () =>
     Number(
-      (await crm.database.db.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow())
-        .n,
+      (
+        await crm.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
     );
+  const countCustomers = countRows('customers');
 
   test('createCustomer refuses every kind of bad input and writes nothing', async () => {
     await expectBadInputRejected(crm.client, {
@@ -28,12 +34,67 @@ describeEachStore('CRM bad input', (store) => {
     });
   });
 
+  test('createContact refuses every kind of bad input and writes nothing', async () => {
+    const customer = await newCustomer(crm.client);
+    await expectBadInputRejected(crm.client, {
+      operationId: 'createContact',
+      params: { customerId: customer.id },
+      validBody: {
+        name: 'Zhang Min',
+        title: 'Clinic Director',
+        wechatId: 'zhangmin_sunrise',
+        isPrimary: true,
+      },
+      wrongType: { pointer: '/isPrimary', value: 'yes' },
+      missing: '/name',
+      count: countRows('contacts'),
+    });
+  });
+
+  test('createOpportunity refuses every kind of bad input and writes nothing', async () => {
+    const customer = await newCustomer(crm.client);
+    await expectBadInputRejected(crm.client, {
+      operationId: 'createOpportunity',
+      validBody: {
+        customerId: customer.id,
+        name: 'Chronic-care packages',
+        amount: { amount: 4500000, currency: 'CNY' },
+      },
+      wrongType: { pointer: '/amount/amount', value: '45000.00' },
+      missing: '/amount',
+      count: countRows('opportunities'),
+    });
+  });
+
+  test('createLead refuses every kind of bad input and writes nothing', async () => {
+    await expectBadInputRejected(crm.client, {
+      operationId: 'createLead',
+      validBody: { source: 'wechat', name: 'Chen Jing', wechatId: 'chenjing_kn' },
+      wrongType: { pointer: '/source', value: 7 },
+      missing: '/source',
+      count: countRows('leads'),
+    });
+  });
+
+  test('createActivity refuses every kind of bad input and writes nothing', async () => {
+    const customer = await newCustomer(crm.client);
+    await expectBadInputRejected(crm.client, {
+      operationId: 'createActivity',
+      validBody: { customerId: customer.id, type: 'call', subject: 'Introductory call' },
+      wrongType: { pointer: '/occurredAt', value: 1732440600 },
+      missing: '/subject',
+      count: countRows('activities'),
+    });
+  });
+
   test('a nested wrong type is named by its full pointer', async () => {
     const res = await crm.client.call('createCustomer', {
       body: { kind: 'person', name: 'Li', tags: ['ok', 7] },
     });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: '/tags/1' })]));
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ pointer: '/tags/1' })]),
+    );
   });
 
   test('an invalid query parameter is named by its parameter name', async () => {

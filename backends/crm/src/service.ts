@@ -1,6 +1,7 @@
 // The CRM backend as a runnable service module (see internal/src/service/service-module.ts).
 import type { ServiceModule } from '../../../internal/src/service/service-module';
 import { createCrmApp } from './app';
+import { seedCrmDemo } from './seed';
 import { crmMigrations } from './store/migrations';
 import type { CrmTables } from './store/schema';
 
@@ -11,4 +12,5 @@ export const crmService: ServiceModule<CrmTables> = {
   demoPath: '/customers',
   migrations: crmMigrations,
   createApp: createCrmApp,
+  seedDemo: seedCrmDemo,
 };

@@ -3,13 +3,14 @@ import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../../../internal/src/clock';
 import type { IdGenerator } from '../../../../internal/src/ids';
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
-import { notFound } from '../../../../internal/src/problem/problem';
+import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
 import {
   containsPattern,
   fromJsonText,
   toJsonText,
   type TenantScope,
 } from '../../../../internal/src/store/query-helpers';
+import { isForeignKeyViolation } from './constraint-errors';
 import type { CrmTables, CustomersTable } from './schema';
 
 export type CustomerKind = 'organization' | 'person';
@@ -177,12 +178,59 @@ export async function updateCustomer(
   return getCustomer(deps, scope, id);
 }
 
+/**
+ * Deletes a customer; the database cascades to its contacts and activities. One conditional statement refuses a
+ * customer that has opportunities, and the foreign key refuses one that gained an opportunity concurrently.
+ */
 export async function deleteCustomer(deps: CrmStoreDeps, scope: TenantScope, id: string): Promise<void> {
-  const result = await deps.db
-    .deleteFrom('customers')
+  let deleted: number;
+  try {
+    const result = await deps.db
+      .deleteFrom('customers')
+      .where('partner_id', '=', scope.partnerId)
+      .where('environment', '=', scope.environment)
+      .where('id', '=', id)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('opportunities')
+              .select('id')
+              .whereRef('opportunities.customer_id', '=', 'customers.id'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    deleted = Number(result.numDeletedRows);
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw hasOpportunities(id, error);
+    throw error;
+  }
+  if (deleted === 1) return;
+  if (!(await findCustomer(deps, scope, id))) throw notFound('customer', id);
+  throw hasOpportunities(id);
+}
+
+function hasOpportunities(id: string, cause?: unknown): ProblemError {
+  return new ProblemError(
+    'conflict',
+    `Customer '${id}' has opportunities; delete them before deleting the customer.`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/**
+ * Takes the customer's row lock for the rest of the transaction (a no-op UPDATE locks the row on PostgreSQL;
+ * SQLite runs one writer at a time anyway) and says whether the customer exists in this tenant. Writes that
+ * depend on "the customer exists" or on its set of contacts take it first, so they serialise per customer and
+ * cannot interleave with its deletion.
+ */
+export async function lockCustomer(db: Kysely<CrmTables>, scope: TenantScope, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('customers')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment)
     .where('id', '=', id)
     .executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw notFound('customer', id);
+  return Number(result.numUpdatedRows) === 1;
 }
