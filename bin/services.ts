@@ -3,6 +3,11 @@
 import type { ServiceModule } from '../internal/src/service/service-module';
 import { crmService } from '../backends/crm/src/service';
 import { entitlementsService } from '../backends/entitlements/src/service';
+import { ordersService } from '../backends/orders/src/service';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const PLATFORM_SERVICES: ReadonlyArray<ServiceModule<any>> = [crmService, entitlementsService];
+export const PLATFORM_SERVICES: ReadonlyArray<ServiceModule<any>> = [
+  crmService,
+  entitlementsService,
+  ordersService,
+];

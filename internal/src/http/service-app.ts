@@ -1,15 +1,14 @@
 // Builds the Express app of a spec-driven Portico service: routes come from the OpenAPI document (each operationId
-// is bound to its handler), requests are validated against it, responses optionally too, and every failure is
-// problem+json. Used by the three reference backends; the management API will use it as well.
-import path from 'node:path';
+// is dispatched to the handler of the same name), requests are validated against it, responses optionally too, and
+// every failure is problem+json. Used by the three reference backends; the management API will use it as well.
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from 'pino';
 import type { IdGenerator } from '../ids';
 import { ProblemError } from '../problem/problem';
 import { problemErrorHandler } from './error-handler';
 import { requestId } from './request-id';
 import { assertHandlersMatchSpec } from './spec-operations';
+import { createSpecValidator, type MatchedOperation, type SpecValidator } from './spec-validator';
 import './locals';
 
 export type OperationHandler = (req: Request, res: Response) => Promise<void> | void;
@@ -17,7 +16,7 @@ export type OperationHandler = (req: Request, res: Response) => Promise<void> | 
 export interface ServiceAppOptions {
   /** Absolute path of the service's OpenAPI document. */
   specPath: string;
-  /** One handler per operationId of the document; a missing one fails at start-up. */
+  /** One handler per operationId of the document; a missing or extra one fails at start-up. */
   handlers: Readonly<Record<string, OperationHandler>>;
   /** Establishes res.locals.identity before validation (header identity now, a verified JWT later). */
   authenticate: RequestHandler;
@@ -27,6 +26,8 @@ export interface ServiceAppOptions {
   maxBodyBytes: number;
   /** Validate every response against the spec too (on in tests; a mismatch becomes a logged 500). */
   validateResponses: boolean;
+  /** A validator built earlier for the same spec and response-validation setting, to share its compiled schemas. */
+  specValidator?: SpecValidator | undefined;
 }
 
 export function createServiceApp(options: ServiceAppOptions): express.Express {
@@ -45,33 +46,18 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
     }),
   );
   app.use(
-    OpenApiValidator.middleware({
-      apiSpec: options.specPath,
-      $refParser: { mode: 'dereference' },
-      validateApiSpec: true,
-      // Parameters are always coerced from strings; the body never is ("42" is not a number).
-      validateRequests: { allErrors: true, allowUnknownQueryParameters: false, coerceTypes: false },
-      validateResponses: options.validateResponses ? { allErrors: true } : false,
-      validateSecurity: false,
-      validateFormats: true,
-      ignoreUndocumented: false,
-      operationHandlers: {
-        basePath: path.dirname(options.specPath),
-        resolver: (_basePath, route, apiDoc) => {
-          const pathItem = (apiDoc.paths ?? {})[route.openApiRoute.slice(route.basePath.length) || '/'] as
-            Record<string, { operationId?: string }> | undefined;
-          const operationId = pathItem?.[route.method.toLowerCase()]?.operationId;
-          const handler = operationId ? options.handlers[operationId] : undefined;
-          if (!handler) {
-            throw new Error(
-              `No handler for ${route.method} ${route.openApiRoute} (operationId ${operationId})`,
-            );
-          }
-          return handler;
-        },
-      },
-    }),
+    options.specValidator ??
+      createSpecValidator({ specPath: options.specPath, validateResponses: options.validateResponses }),
   );
+  app.use(function dispatchOperation(req, res, next) {
+    const matched = (req as Request & { openapi?: MatchedOperation }).openapi;
+    const operationId = matched?.schema?.operationId;
+    const handler = operationId ? options.handlers[operationId] : undefined;
+    if (!handler) return next();
+    // Express resets req.params for every middleware layer; the validator matched (and checked) the path parameters.
+    req.params = matched?.pathParams ?? {};
+    return handler(req, res);
+  });
   // Paths outside the spec's base path never reach the validator; they are still answered as problems.
   app.use((req) => {
     throw new ProblemError('route_not_found', `No operation matches ${req.method} ${req.path}.`);

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { IdGenerator } from '../ids';
+import type { SpecValidator } from '../http/spec-validator';
 import type { Migrations } from '../store/migrate';
 import type { TenantScope } from '../store/query-helpers';
 
@@ -17,6 +18,8 @@ export interface ServiceDeps<Tables> {
   problemBaseUrl: string;
   maxBodyBytes: number;
   validateResponses: boolean;
+  /** A spec validator to reuse (tests share one per spec, so routes compile once per process). */
+  specValidator?: SpecValidator | undefined;
 }
 
 /** Ids created by the seeders, passed along so later services can refer to earlier ones' records. */
@@ -35,4 +38,16 @@ export interface ServiceModule<Tables> {
   migrations: Migrations;
   createApp(deps: ServiceDeps<Tables>): Express;
   seedDemo?(deps: SeedDeps<Tables>, scope: TenantScope, refs: DemoRefs): Promise<DemoRefs>;
+}
+
+/** The ServiceAppOptions that come straight from a service's deps (everything but spec, handlers and identity). */
+export function appOptionsFrom<Tables>(deps: ServiceDeps<Tables>) {
+  return {
+    logger: deps.logger,
+    newId: deps.newId,
+    problemBaseUrl: deps.problemBaseUrl,
+    maxBodyBytes: deps.maxBodyBytes,
+    validateResponses: deps.validateResponses,
+    specValidator: deps.specValidator,
+  };
 }

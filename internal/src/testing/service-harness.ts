@@ -8,6 +8,7 @@ import { createIdGenerator } from '../ids';
 import { createLogger } from '../logger';
 import type { Identity } from '../http/locals';
 import { startServer } from '../http/start-server';
+import { createSpecValidator, type SpecValidator } from '../http/spec-validator';
 import type { Migrations } from '../store/migrate';
 import type { Database } from '../store/database';
 import type { ServiceDeps } from '../service/service-module';
@@ -27,6 +28,18 @@ export interface TestService<Tables> {
 
 export const TEST_PROBLEM_BASE_URL = 'https://portico.dev/problems/';
 export const TEST_MAX_BODY_BYTES = 64 * 1024;
+
+// One validator per spec for the whole test file: compiling a route's schemas takes ~0.1 s, and suites start many
+// services of the same spec.
+const validators = new Map<string, SpecValidator>();
+function sharedValidator(specPath: string): SpecValidator {
+  let validator = validators.get(specPath);
+  if (!validator) {
+    validator = createSpecValidator({ specPath, validateResponses: true });
+    validators.set(specPath, validator);
+  }
+  return validator;
+}
 
 let partnerCounter = 0;
 /** A fresh tenant identity, unique within the run. */
@@ -55,6 +68,7 @@ export async function startTestService<Tables>(
     problemBaseUrl: TEST_PROBLEM_BASE_URL,
     maxBodyBytes: TEST_MAX_BODY_BYTES,
     validateResponses: true,
+    specValidator: sharedValidator(options.specPath),
   };
   const server = await startServer(options.createApp(deps));
   const spec = await loadSpec(options.specPath);

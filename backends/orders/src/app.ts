@@ -1,0 +1,27 @@
+// The Orders reference backend as an Express app (no listen, no env): its routes are the operations of specs/orders.
+import path from 'node:path';
+import { headerIdentity } from '../../../internal/src/http/header-identity';
+import { createServiceApp } from '../../../internal/src/http/service-app';
+import { appOptionsFrom, type ServiceDeps } from '../../../internal/src/service/service-module';
+import { orderOperations } from './operations/orders';
+import { paymentOperations } from './operations/payments';
+import { refundOperations } from './operations/refunds';
+import type { OrdersTables } from './store/schema';
+
+export const ORDERS_SPEC_PATH = path.resolve(__dirname, '../../../specs/orders/openapi.yaml');
+
+export type OrdersAppDeps = ServiceDeps<OrdersTables>;
+
+export function createOrdersApp(deps: OrdersAppDeps) {
+  const storeDeps = { db: deps.db, clock: deps.clock, newId: deps.newId };
+  return createServiceApp({
+    specPath: ORDERS_SPEC_PATH,
+    handlers: {
+      ...orderOperations(storeDeps),
+      ...paymentOperations(storeDeps),
+      ...refundOperations(storeDeps),
+    },
+    authenticate: headerIdentity(),
+    ...appOptionsFrom(deps),
+  });
+}
