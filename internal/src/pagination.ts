@@ -22,10 +22,12 @@ export function encodeCursor(lastId: string): string {
   return Buffer.from(`v1:${lastId}`, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): string {
+/** The id a cursor points after; it must be an id of this list's kind (`idPrefix`), or the cursor is refused. */
+export function decodeCursor(cursor: string, idPrefix: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const id = decoded.startsWith('v1:') ? decoded.slice(3) : '';
-  if (!ID_PATTERN.test(id)) {
+  // A cursor of another list (a customer id sent to the items list) would otherwise yield a silent empty page.
+  if (!ID_PATTERN.test(id) || !id.startsWith(`${idPrefix}_`)) {
     throw new ProblemError(
       'invalid_cursor',
       'The cursor was not produced by this API; start again without it.',
@@ -37,12 +39,12 @@ export function decodeCursor(cursor: string): string {
   return id;
 }
 
-/** Reads `limit` and `cursor` from an (already validated) query object. */
-export function pageRequest(query: Record<string, unknown>): PageRequest {
+/** Reads `limit` and `cursor` from an (already validated) query object of a list of `idPrefix`-ids. */
+export function pageRequest(query: Record<string, unknown>, idPrefix: string): PageRequest {
   const rawLimit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
   const limit = Math.min(Math.max(1, Math.trunc(rawLimit)), MAX_PAGE_SIZE);
   const cursor = typeof query.cursor === 'string' && query.cursor.length > 0 ? query.cursor : undefined;
-  return { limit, afterId: cursor === undefined ? undefined : decodeCursor(cursor) };
+  return { limit, afterId: cursor === undefined ? undefined : decodeCursor(cursor, idPrefix) };
 }
 
 /** Turns `limit + 1` rows fetched in descending id order into a page. */

@@ -19,6 +19,7 @@ interface HttpLikeError {
   headers?: Record<string, string>;
   message?: string;
   limit?: number;
+  expose?: boolean;
 }
 
 export function problemErrorHandler(options: { problemBaseUrl: string }): ErrorRequestHandler {
@@ -109,6 +110,17 @@ export function toProblemError(error: unknown, req: Request): ProblemError {
   }
   if (status === 401) {
     return new ProblemError('unauthenticated', 'A valid credential is required.', { cause: error });
+  }
+  // Any other client error that its library marks as safe to show (body-parser's aborted or mis-sized bodies, a
+  // validator 400 without details) stays a 4xx: a caller's mistake must never look like our failure.
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new ProblemError(
+      status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation_failed',
+      e.expose === false
+        ? 'The request could not be read.'
+        : String(e.message ?? 'The request could not be read.'),
+      { cause: error },
+    );
   }
   return new ProblemError(
     'internal_error',

@@ -16,6 +16,8 @@ declare global {
       requestId: string;
       log: Logger;
       identity: Identity;
+      /** The path the service's API is served under (its spec's server path), e.g. /crm/v1. */
+      basePath: string;
     }
   }
 }

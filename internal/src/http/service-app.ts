@@ -7,7 +7,8 @@ import type { IdGenerator } from '../ids';
 import { ProblemError } from '../problem/problem';
 import { problemErrorHandler } from './error-handler';
 import { requestId } from './request-id';
-import { assertHandlersMatchSpec } from './spec-operations';
+import { requireJsonBody } from './require-json-body';
+import { assertHandlersMatchSpec, serverBasePath } from './spec-operations';
 import { createSpecValidator, type MatchedOperation, type SpecValidator } from './spec-validator';
 import './locals';
 
@@ -32,12 +33,14 @@ export interface ServiceAppOptions {
 
 export function createServiceApp(options: ServiceAppOptions): express.Express {
   assertHandlersMatchSpec(options.specPath, options.handlers);
+  const basePath = serverBasePath(options.specPath);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('etag', false);
   app.use(requestId({ newId: options.newId, logger: options.logger }));
   app.use(options.authenticate);
+  app.use(requireJsonBody());
   app.use(
     express.json({
       limit: options.maxBodyBytes,
@@ -56,6 +59,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
     if (!handler) return next();
     // Express resets req.params for every middleware layer; the validator matched (and checked) the path parameters.
     req.params = matched?.pathParams ?? {};
+    res.locals.basePath = basePath;
     return handler(req, res);
   });
   // Paths outside the spec's base path never reach the validator; they are still answered as problems.

@@ -48,3 +48,10 @@ export function assertHandlersMatchSpec(specPath: string, handlers: Readonly<Rec
     );
   }
 }
+
+/** The path of the document's first server URL (`/crm/v1`), under which the service answers. */
+export function serverBasePath(specPath: string): string {
+  const doc = parse(fs.readFileSync(specPath, 'utf8')) as { servers?: Array<{ url?: string }> };
+  const url = doc.servers?.[0]?.url ?? '/';
+  return new URL(url, 'http://localhost').pathname.replace(/\/$/, '');
+}

@@ -73,4 +73,13 @@ describeEachStore('store layer', (store) => {
       .executeTakeFirstOrThrow();
     expect(row.amount).toBe(0);
   });
+
+  test('LIKE is case-sensitive on both engines', async () => {
+    const { db } = await store.open<Tables>('like', migrations);
+    await db.insertInto('things').values({ id: 'Clinic', flag: 0, amount: 0, at: 'now' }).execute();
+    const hits = async (pattern: string) =>
+      (await db.selectFrom('things').select('id').where('id', 'like', pattern).execute()).length;
+    expect(await hits('%clinic%')).toBe(0);
+    expect(await hits('%Clinic%')).toBe(1);
+  });
 });

@@ -55,6 +55,8 @@ function openSqlite<Tables>(target: DatabaseTarget): Database<Tables> {
   raw.pragma('foreign_keys = ON');
   // Another process (a second service, a migration) may hold the write lock briefly.
   raw.pragma('busy_timeout = 5000');
+  // LIKE is case-sensitive on PostgreSQL; make SQLite's agree so a filter means the same thing on both engines.
+  raw.pragma('case_sensitive_like = ON');
   const db = new Kysely<Tables>({
     dialect: new SqliteDialect({ database: raw }),
     plugins: [new PortableParametersPlugin()],

@@ -1,6 +1,6 @@
 // The bad-input matrix every create operation must survive: wrong types, a missing field, an unknown field,
-// malformed JSON, an oversized body and a wrong content type each get a 4xx problem+json that names the culprit
-// (a JSON pointer or the header) — and nothing is written.
+// malformed JSON, an oversized body, a wrong or missing content type (and optionally an unknown nested member)
+// get a 4xx problem+json that names the culprit (a JSON pointer or the header) — and nothing is written.
 import type { ContractClient, ContractResponse } from './contract-client';
 import { TEST_MAX_BODY_BYTES } from './service-harness';
 
@@ -13,6 +13,8 @@ export interface BadInputSpec {
   wrongType: { pointer: string; value: unknown };
   /** A required member (RFC 6901 pointer) to leave out. */
   missing: string;
+  /** Optional: a pointer to a member that does not exist inside a nested object (e.g. /items/0/notAField). */
+  nestedUnknown?: string;
   /** Counts the records the operation would create; it must not change. */
   count: () => Promise<number>;
 }
@@ -56,6 +58,16 @@ export async function expectBadInputRejected(client: ContractClient, spec: BadIn
   });
   expectProblem(wrongMedia, 415, 'unsupported_media_type', 'wrong content type');
   expect(wrongMedia.body.errors).toEqual([expect.objectContaining({ header: 'content-type' })]);
+
+  // A body without any Content-Type must not be skipped (and the operation run without it).
+  const untyped = await call({ rawBody: Buffer.from(JSON.stringify(spec.validBody)) });
+  expectProblem(untyped, 415, 'unsupported_media_type', 'no content type');
+
+  if (spec.nestedUnknown) {
+    const nested = await call({ body: setPointer(spec.validBody, spec.nestedUnknown, 'x') });
+    expectProblem(nested, 400, 'validation_failed', 'unknown nested field');
+    expectPointer(nested, spec.nestedUnknown);
+  }
 
   expect(await spec.count()).toBe(before);
 }

@@ -42,7 +42,12 @@ export class ContractClient {
       return encodeURIComponent(value);
     });
     const response = await this.send(op.method, path, options);
-    this.covered.add(operationId);
+    // A backend never answers 5xx to a test on purpose: fail loudly rather than letting "5XX: Problem" validate it.
+    if (response.status >= 500) {
+      throw new Error(`${operationId} answered ${response.status}: ${response.text.slice(0, 2000)}`);
+    }
+    // Only a success proves the operation works; an operation reached only with bad input is not covered.
+    if (response.status < 300) this.covered.add(operationId);
     const problems = this.spec.validateResponse(
       operationId,
       response.status,
@@ -64,6 +69,8 @@ export class ContractClient {
     options: CallOptions = {},
   ): Promise<ContractResponse<T>> {
     const response = await this.send(method, path, options);
+    if (response.status >= 500)
+      throw new Error(`${method} ${path} answered ${response.status}: ${response.text}`);
     const op = this.spec.match(method, path.split('?')[0]!);
     if (op) {
       const problems = this.spec.validateResponse(

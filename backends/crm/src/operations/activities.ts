@@ -18,7 +18,7 @@ export function activityOperations(deps: CrmStoreDeps): Record<string, Operation
         ...(query.to ? { to: query.to } : {}),
         ...(query.followUpStatus ? { followUpStatus: query.followUpStatus as 'open' | 'completed' } : {}),
       };
-      res.json(await activities.listActivities(deps, res.locals.identity, filter, pageRequest(query)));
+      res.json(await activities.listActivities(deps, res.locals.identity, filter, pageRequest(query, 'act')));
     },
 
     async createActivity(req, res) {

@@ -20,7 +20,7 @@ export function contactOperations(deps: CrmStoreDeps): Record<string, OperationH
           res.locals.identity,
           String(req.params.customerId),
           filter,
-          pageRequest(query),
+          pageRequest(query, 'con'),
         ),
       );
     },

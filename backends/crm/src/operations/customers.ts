@@ -20,7 +20,7 @@ export function customerOperations(deps: CrmStoreDeps): Record<string, Operation
           ...(query.tag ? { tag: query.tag } : {}),
           ...(query.q ? { q: query.q } : {}),
         },
-        pageRequest(query),
+        pageRequest(query, 'cus'),
       );
       res.json(page);
     },

@@ -19,7 +19,7 @@ export function leadOperations(deps: CrmStoreDeps): Record<string, OperationHand
           ...(query.source ? { source: query.source as LeadSource } : {}),
           ...(query.q ? { q: query.q } : {}),
         },
-        pageRequest(query),
+        pageRequest(query, 'lead'),
       );
       res.json(page);
     },

@@ -17,7 +17,7 @@ export function opportunityOperations(deps: CrmStoreDeps): Record<string, Operat
           ...(query.customerId ? { customerId: query.customerId } : {}),
           ...(query.stage ? { stage: query.stage as OpportunityStage } : {}),
         },
-        pageRequest(query),
+        pageRequest(query, 'opp'),
       );
       res.json(page);
     },

@@ -5,7 +5,7 @@ import { pageRequest } from '../../../../internal/src/pagination';
 import type { EntitlementsStoreDeps } from '../store/deps';
 import type { GrantEventType } from '../store/grant-events';
 import * as grants from '../store/grants';
-import { definedOnly, queryString, type Query } from './query';
+import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
 
 /** The optional `reason` of a transition body (the body itself is optional). */
 function reasonOf(req: Request): string | undefined {
@@ -37,7 +37,7 @@ export function grantOperations(deps: EntitlementsStoreDeps): Record<string, Ope
         orderId: queryString(query, 'orderId'),
         status: queryString<grants.GrantStatus>(query, 'status'),
       });
-      res.json(await grants.listGrants(deps, res.locals.identity, filter, pageRequest(query)));
+      res.json(await grants.listGrants(deps, res.locals.identity, filter, pageRequest(query, 'grt')));
     },
 
     async createGrant(req, res) {
@@ -62,7 +62,7 @@ export function grantOperations(deps: EntitlementsStoreDeps): Record<string, Ope
           res.locals.identity,
           String(req.params.grantId),
           filter,
-          pageRequest(query),
+          pageRequest(query, 'gev'),
         ),
       );
     },

@@ -4,7 +4,7 @@ import type { OperationHandler } from '../../../../internal/src/http/service-app
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { EntitlementsStoreDeps } from '../store/deps';
 import * as items from '../store/items';
-import { definedOnly, queryBoolean, queryString, type Query } from './query';
+import { definedOnly, queryBoolean, queryString, type Query } from '../../../../internal/src/http/query';
 
 export function itemOperations(deps: EntitlementsStoreDeps): Record<string, OperationHandler> {
   return {
@@ -15,7 +15,7 @@ export function itemOperations(deps: EntitlementsStoreDeps): Record<string, Oper
         category: queryString(query, 'category'),
         active: queryBoolean(query, 'active'),
       });
-      res.json(await items.listItems(deps, res.locals.identity, filter, pageRequest(query)));
+      res.json(await items.listItems(deps, res.locals.identity, filter, pageRequest(query, 'itm')));
     },
 
     async createItem(req, res) {

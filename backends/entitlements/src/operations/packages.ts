@@ -3,7 +3,7 @@ import type { OperationHandler } from '../../../../internal/src/http/service-app
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { EntitlementsStoreDeps } from '../store/deps';
 import * as packages from '../store/packages';
-import { definedOnly, queryString, type Query } from './query';
+import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
 
 export function packageOperations(deps: EntitlementsStoreDeps): Record<string, OperationHandler> {
   return {
@@ -13,7 +13,7 @@ export function packageOperations(deps: EntitlementsStoreDeps): Record<string, O
         status: queryString<packages.PackageStatus>(query, 'status'),
         itemId: queryString(query, 'itemId'),
       });
-      res.json(await packages.listPackages(deps, res.locals.identity, filter, pageRequest(query)));
+      res.json(await packages.listPackages(deps, res.locals.identity, filter, pageRequest(query, 'pkg')));
     },
 
     async createPackage(req, res) {

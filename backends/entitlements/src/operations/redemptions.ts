@@ -3,7 +3,7 @@ import type { OperationHandler } from '../../../../internal/src/http/service-app
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { EntitlementsStoreDeps } from '../store/deps';
 import * as redemptions from '../store/redemptions';
-import { definedOnly, queryString, type Query } from './query';
+import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
 
 export function redemptionOperations(deps: EntitlementsStoreDeps): Record<string, OperationHandler> {
   return {
@@ -19,7 +19,7 @@ export function redemptionOperations(deps: EntitlementsStoreDeps): Record<string
           res.locals.identity,
           String(req.params.grantId),
           filter,
-          pageRequest(query),
+          pageRequest(query, 'rdm'),
         ),
       );
     },

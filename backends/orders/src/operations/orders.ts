@@ -22,7 +22,7 @@ export function orderOperations(deps: OrdersStoreDeps): Record<string, Operation
           ...(query.createdFrom ? { createdFrom: new Date(query.createdFrom).toISOString() } : {}),
           ...(query.createdTo ? { createdTo: new Date(query.createdTo).toISOString() } : {}),
         },
-        pageRequest(query),
+        pageRequest(query, 'ord'),
       );
       res.json(page);
     },

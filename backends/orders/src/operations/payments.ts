@@ -27,7 +27,7 @@ export function paymentOperations(deps: OrdersStoreDeps): Record<string, Operati
           deps,
           res.locals.identity,
           String(req.params.orderId),
-          pageRequest(query),
+          pageRequest(query, 'pay'),
         ),
       );
     },

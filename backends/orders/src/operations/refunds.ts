@@ -27,7 +27,7 @@ export function refundOperations(deps: OrdersStoreDeps): Record<string, Operatio
           deps,
           res.locals.identity,
           String(req.params.orderId),
-          pageRequest(query),
+          pageRequest(query, 'rfd'),
         ),
       );
     },
