@@ -60,6 +60,8 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
     // Express resets req.params for every middleware layer; the validator matched (and checked) the path parameters.
     req.params = matched?.pathParams ?? {};
     res.locals.basePath = basePath;
+    // Express 5 leaves req.body undefined when no body was sent; an optional body then reads as empty.
+    req.body ??= {};
     return handler(req, res);
   });
   // Paths outside the spec's base path never reach the validator; they are still answered as problems.
