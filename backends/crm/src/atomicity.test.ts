@@ -4,7 +4,9 @@ import { newTestIdentity, type TestService } from '../../../internal/src/testing
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import type { ContractClient } from '../../../internal/src/testing/contract-client';
 import { startCrm } from './crm-harness';
-import { isUniqueViolation } from './store/constraint-errors';
+import { ProblemError } from '../../../internal/src/problem/problem';
+import { isUniqueViolation, violatedUniqueIndex } from '../../../internal/src/store/constraint-errors';
+import { createContact, ONE_PRIMARY_PER_CUSTOMER } from './store/contacts';
 import { convertLead } from './store/lead-conversion';
 import type { CrmTables } from './store/schema';
 import { ids, newActivity, newContact, newCustomer, newOpportunity, qualifiedLead } from './testing/fixtures';
@@ -92,9 +94,31 @@ describeEachStore('CRM atomicity', (store) => {
           () => undefined,
           (error: unknown) => error,
         );
-      // The driver's error, not a generic failure: the partial unique index refused it.
+      // The driver's error, not a generic failure: the partial unique index refused it, and it is recognised
+      // as that index on this engine (PostgreSQL names it, SQLite names its columns).
       expect(isUniqueViolation(refusal)).toBe(true);
+      expect(violatedUniqueIndex(refusal, ONE_PRIMARY_PER_CUSTOMER)).toBe(true);
       expect(await primaries(client, customer.id)).toEqual([primary.id]);
+    });
+
+    test('another unique refusal (a clashing id) is not reported as a lost primary-contact race', async () => {
+      const client = fresh();
+      const customer = await newCustomer(client);
+      const existing = await newContact(client, customer.id);
+      const clashing = { db: crm.database.db, clock: crm.deps.clock, newId: () => existing.id };
+      const refusal = await createContact(clashing, client.identity!, customer.id, {
+        name: 'Clash',
+        isPrimary: true,
+      }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(isUniqueViolation(refusal)).toBe(true);
+      expect(violatedUniqueIndex(refusal, ONE_PRIMARY_PER_CUSTOMER)).toBe(false);
+      expect(refusal).not.toBeInstanceOf(ProblemError);
+      expect(ids(await client.call('listContacts', { params: { customerId: customer.id } }))).toEqual([
+        existing.id,
+      ]);
     });
 
     test('primary contacts of different customers do not affect each other', async () => {

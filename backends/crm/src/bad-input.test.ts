@@ -4,7 +4,7 @@ import type { TestService } from '../../../internal/src/testing/service-harness'
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { startCrm } from './crm-harness';
 import type { CrmTables } from './store/schema';
-import { newCustomer } from './testing/fixtures';
+import { newCustomer, newOpportunity, qualifiedLead } from './testing/fixtures';
 
 describeEachStore('CRM bad input', (store) => {
   let crm: TestService<CrmTables>;
@@ -62,8 +62,57 @@ describeEachStore('CRM bad input', (store) => {
       },
       wrongType: { pointer: '/amount/amount', value: '45000.00' },
       missing: '/amount',
+      nestedUnknown: '/amount/notAField',
       count: countRows('opportunities'),
     });
+  });
+
+  test('updateCustomer refuses every kind of bad input and leaves the customer untouched (updatedAt too)', async () => {
+    const customer = await newCustomer(crm.client, { tags: ['clinic'], metadata: { region: 'Hangzhou' } });
+    const params = { customerId: customer.id };
+    await expectBadInputRejected(crm.client, {
+      operationId: 'updateCustomer',
+      params,
+      validBody: { name: 'Sunrise Clinic (Xihu)', tags: ['clinic', 'vip'] },
+      wrongType: { pointer: '/tags/1', value: 7 },
+      count: async () => (await crm.client.call('getCustomer', { params })).body,
+    });
+    expect((await crm.client.call('getCustomer', { params })).body.updatedAt).toBe(customer.updatedAt);
+  });
+
+  test('updateOpportunity refuses every kind of bad input, nested ones included, and changes nothing', async () => {
+    const customer = await newCustomer(crm.client);
+    const opportunity = await newOpportunity(crm.client, customer.id);
+    const params = { opportunityId: opportunity.id };
+    await expectBadInputRejected(crm.client, {
+      operationId: 'updateOpportunity',
+      params,
+      validBody: { name: 'Renamed', amount: { amount: 5_000_000, currency: 'CNY' } },
+      wrongType: { pointer: '/amount/amount', value: '50000.00' },
+      missing: '/amount/currency',
+      nestedUnknown: '/amount/notAField',
+      count: countRows('opportunities'),
+    });
+    expect((await crm.client.call('getOpportunity', { params })).body).toEqual(opportunity);
+  });
+
+  test('convertLead refuses every kind of bad input in its body and converts nothing', async () => {
+    const lead = await qualifiedLead(crm.client);
+    const params = { leadId: lead.id };
+    await expectBadInputRejected(crm.client, {
+      operationId: 'convertLead',
+      params,
+      validBody: {
+        customer: { tags: ['pharmacy'] },
+        opportunity: { name: 'Chronic-care packages', amount: { amount: 4_500_000, currency: 'CNY' } },
+      },
+      wrongType: { pointer: '/opportunity/amount/amount', value: '45000.00' },
+      missing: '/opportunity/amount',
+      nestedUnknown: '/customer/notAField',
+      count: countCustomers,
+    });
+    // Still qualified and untouched (updatedAt included): every refusal came before the conversion began.
+    expect((await crm.client.call('getLead', { params })).body).toEqual(lead);
   });
 
   test('createLead refuses every kind of bad input and writes nothing', async () => {

@@ -1,6 +1,6 @@
 // Every CRM record is partitioned by partner and environment: another partner, and the same partner in the
-// other environment, get 404 for each id (read, change, delete, act on) and empty lists, and cannot attach their
-// records to it. The owner still sees everything unchanged afterwards.
+// other environment, get 404 for each id in the URL, empty lists, and 422 for each id in a body (they cannot attach
+// their records to the owner's). The owner still sees everything unchanged afterwards.
 import type { Identity } from '../../../internal/src/http/locals';
 import type { ContractClient } from '../../../internal/src/testing/contract-client';
 import { newTestIdentity, type TestService } from '../../../internal/src/testing/service-harness';
@@ -48,6 +48,21 @@ describeEachStore('CRM tenant isolation', (store) => {
         code: 'not_found',
       });
     };
+    /** An id of the owner's in a request body is answered like a missing one: 422 naming the member. */
+    const expect422 = async (
+      operationId: string,
+      params: Record<string, string>,
+      body: Record<string, unknown>,
+      pointer: string,
+    ) => {
+      const res = await other.call(operationId, { params, body });
+      expect({ operationId, status: res.status, code: res.body.code }).toEqual({
+        operationId,
+        status: 422,
+        code: 'unprocessable',
+      });
+      expect(res.body.errors).toEqual([expect.objectContaining({ pointer })]);
+    };
 
     test('customers: 404 by id and an empty list', async () => {
       const params = { customerId: records.customer.id };
@@ -88,7 +103,7 @@ describeEachStore('CRM tenant isolation', (store) => {
       expect(
         ids(await other.call('listOpportunities', { query: { customerId: records.customer.id } })),
       ).toEqual([]);
-      await expect404(
+      await expect422(
         'createOpportunity',
         {},
         {
@@ -96,6 +111,7 @@ describeEachStore('CRM tenant isolation', (store) => {
           name: 'Hijack',
           amount: { amount: 1, currency: 'CNY' },
         },
+        '/customerId',
       );
     });
 
@@ -109,20 +125,70 @@ describeEachStore('CRM tenant isolation', (store) => {
       expect(ids(await other.call('listActivities', { query: { customerId: records.customer.id } }))).toEqual(
         [],
       );
-      await expect404('createActivity', {}, { customerId: records.customer.id, type: 'note', subject: 'Hi' });
+      await expect422(
+        'createActivity',
+        {},
+        { customerId: records.customer.id, type: 'note', subject: 'Hi' },
+        '/customerId',
+      );
+      expect(ids(await other.call('listActivities', { query: { contactId: records.contact.id } }))).toEqual(
+        [],
+      );
+      expect(
+        ids(await other.call('listActivities', { query: { opportunityId: records.opportunity.id } })),
+      ).toEqual([]);
     });
 
-    test("their own records cannot point at the owner's contact", async () => {
+    test("their own records cannot point at the owner's contact or opportunity (422), and nothing changes", async () => {
       const mine = await newCustomer(other);
-      const res = await other.call('createOpportunity', {
-        body: {
-          customerId: mine.id,
-          contactId: records.contact.id,
-          name: 'X',
-          amount: { amount: 1, currency: 'CNY' },
-        },
+      const myContact = await newContact(other, mine.id);
+      const myOpportunity = await newOpportunity(other, mine.id, { contactId: myContact.id });
+      const myActivity = await newActivity(other, mine.id, {
+        contactId: myContact.id,
+        opportunityId: myOpportunity.id,
       });
-      expect(res.status).toBe(404);
+      const amount = { amount: 1, currency: 'CNY' };
+      await expect422(
+        'createOpportunity',
+        {},
+        { customerId: mine.id, contactId: records.contact.id, name: 'X', amount },
+        '/contactId',
+      );
+      await expect422(
+        'updateOpportunity',
+        { opportunityId: myOpportunity.id },
+        { contactId: records.contact.id, name: 'Renamed' },
+        '/contactId',
+      );
+      const note = { customerId: mine.id, type: 'note', subject: 'Hi' };
+      await expect422('createActivity', {}, { ...note, contactId: records.contact.id }, '/contactId');
+      await expect422(
+        'createActivity',
+        {},
+        { ...note, opportunityId: records.opportunity.id },
+        '/opportunityId',
+      );
+      await expect422(
+        'updateActivity',
+        { activityId: myActivity.id },
+        { contactId: records.contact.id, subject: 'Changed' },
+        '/contactId',
+      );
+      await expect422(
+        'updateActivity',
+        { activityId: myActivity.id },
+        { opportunityId: records.opportunity.id, subject: 'Changed' },
+        '/opportunityId',
+      );
+      expect(
+        (await other.call('getOpportunity', { params: { opportunityId: myOpportunity.id } })).body,
+      ).toEqual(myOpportunity);
+      expect((await other.call('getActivity', { params: { activityId: myActivity.id } })).body).toEqual(
+        myActivity,
+      );
+      expect(ids(await other.call('listActivities', { query: { customerId: mine.id } }))).toEqual([
+        myActivity.id,
+      ]);
     });
   });
 
@@ -138,5 +204,7 @@ describeEachStore('CRM tenant isolation', (store) => {
     expect(ids(await owner.call('listContacts', { params: { customerId: customer.id } }))).toEqual([
       contact.id,
     ]);
+    expect(ids(await owner.call('listOpportunities'))).toEqual([opportunity.id]);
+    expect(ids(await owner.call('listActivities'))).toEqual([activity.id]);
   });
 });

@@ -1,23 +1,24 @@
 // HTTP handlers for the Activities operations of specs/crm (the customer timeline), keyed by operationId.
+import { resourceLocation } from '../../../../internal/src/http/location';
+import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import * as activities from '../store/activities';
 import type { CrmStoreDeps } from '../store/customers';
-import { resourceLocation } from './location';
 
 export function activityOperations(deps: CrmStoreDeps): Record<string, OperationHandler> {
   return {
     async listActivities(req, res) {
-      const query = req.query as Record<string, string | undefined>;
-      const filter: activities.ActivityFilter = {
-        ...(query.customerId ? { customerId: query.customerId } : {}),
-        ...(query.contactId ? { contactId: query.contactId } : {}),
-        ...(query.opportunityId ? { opportunityId: query.opportunityId } : {}),
-        ...(query.type ? { type: query.type as activities.ActivityType } : {}),
-        ...(query.from ? { from: query.from } : {}),
-        ...(query.to ? { to: query.to } : {}),
-        ...(query.followUpStatus ? { followUpStatus: query.followUpStatus as 'open' | 'completed' } : {}),
-      };
+      const query = req.query as Query;
+      const filter: activities.ActivityFilter = definedOnly({
+        customerId: queryString(query, 'customerId'),
+        contactId: queryString(query, 'contactId'),
+        opportunityId: queryString(query, 'opportunityId'),
+        type: queryString<activities.ActivityType>(query, 'type'),
+        from: queryString(query, 'from'),
+        to: queryString(query, 'to'),
+        followUpStatus: queryString<'open' | 'completed'>(query, 'followUpStatus'),
+      });
       res.json(await activities.listActivities(deps, res.locals.identity, filter, pageRequest(query, 'act')));
     },
 
@@ -29,7 +30,7 @@ export function activityOperations(deps: CrmStoreDeps): Record<string, Operation
       );
       res
         .status(201)
-        .location(resourceLocation(req, 'activities', activity.id))
+        .location(resourceLocation(res, 'activities', activity.id))
         .json(activity);
     },
 

@@ -1,19 +1,19 @@
 // HTTP handlers for the Contacts operations of specs/crm, keyed by operationId.
+import { resourceLocation } from '../../../../internal/src/http/location';
+import { definedOnly, queryBoolean, queryString, type Query } from '../../../../internal/src/http/query';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import * as contacts from '../store/contacts';
 import type { CrmStoreDeps } from '../store/customers';
-import { resourceLocation } from './location';
 
 export function contactOperations(deps: CrmStoreDeps): Record<string, OperationHandler> {
   return {
     async listContacts(req, res) {
-      const query = req.query as Record<string, unknown>;
-      const filter: contacts.ContactFilter = {};
-      // The validator has coerced the query already; accept both forms anyway (STACK.md pitfall 8).
-      if (query.isPrimary !== undefined)
-        filter.isPrimary = query.isPrimary === true || query.isPrimary === 'true';
-      if (typeof query.q === 'string') filter.q = query.q;
+      const query = req.query as Query;
+      const filter = definedOnly({
+        isPrimary: queryBoolean(query, 'isPrimary'),
+        q: queryString(query, 'q'),
+      });
       res.json(
         await contacts.listContacts(
           deps,
@@ -34,7 +34,7 @@ export function contactOperations(deps: CrmStoreDeps): Record<string, OperationH
       );
       res
         .status(201)
-        .location(resourceLocation(req, 'contacts', contact.id))
+        .location(resourceLocation(res, 'contacts', contact.id))
         .json(contact);
     },
 

@@ -1,5 +1,7 @@
 // HTTP handlers for the Customers operations of specs/crm, keyed by operationId. Requests reach them already
 // validated against the spec, so they only translate between HTTP and the store.
+import { resourceLocation } from '../../../../internal/src/http/location';
+import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import * as customers from '../store/customers';
@@ -8,21 +10,14 @@ import type { CrmStoreDeps } from '../store/customers';
 export function customerOperations(deps: CrmStoreDeps): Record<string, OperationHandler> {
   return {
     async listCustomers(req, res) {
-      const query = req.query as Record<string, string | undefined>;
-      const page = await customers.listCustomers(
-        deps,
-        res.locals.identity,
-        {
-          ...(query.kind ? { kind: query.kind as customers.CustomerKind } : {}),
-          ...(query.lifecycleStage
-            ? { lifecycleStage: query.lifecycleStage as customers.LifecycleStage }
-            : {}),
-          ...(query.tag ? { tag: query.tag } : {}),
-          ...(query.q ? { q: query.q } : {}),
-        },
-        pageRequest(query, 'cus'),
-      );
-      res.json(page);
+      const query = req.query as Query;
+      const filter = definedOnly({
+        kind: queryString<customers.CustomerKind>(query, 'kind'),
+        lifecycleStage: queryString<customers.LifecycleStage>(query, 'lifecycleStage'),
+        tag: queryString(query, 'tag'),
+        q: queryString(query, 'q'),
+      });
+      res.json(await customers.listCustomers(deps, res.locals.identity, filter, pageRequest(query, 'cus')));
     },
 
     async createCustomer(req, res) {
@@ -31,7 +26,10 @@ export function customerOperations(deps: CrmStoreDeps): Record<string, Operation
         res.locals.identity,
         req.body as customers.CustomerInput,
       );
-      res.status(201).location(`${req.baseUrl}${req.path}/${customer.id}`).json(customer);
+      res
+        .status(201)
+        .location(resourceLocation(res, 'customers', customer.id))
+        .json(customer);
     },
 
     async getCustomer(req, res) {

@@ -1,34 +1,30 @@
 // HTTP handlers for the Leads operations of specs/crm (including the conversion), keyed by operationId.
+import { resourceLocation } from '../../../../internal/src/http/location';
+import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { CrmStoreDeps } from '../store/customers';
 import { convertLead, type LeadConversionRequest } from '../store/lead-conversion';
 import type { LeadSource, LeadStatus } from '../store/lead-lifecycle';
 import * as leads from '../store/leads';
-import { resourceLocation } from './location';
 
 export function leadOperations(deps: CrmStoreDeps): Record<string, OperationHandler> {
   return {
     async listLeads(req, res) {
-      const query = req.query as Record<string, string | undefined>;
-      const page = await leads.listLeads(
-        deps,
-        res.locals.identity,
-        {
-          ...(query.status ? { status: query.status as LeadStatus } : {}),
-          ...(query.source ? { source: query.source as LeadSource } : {}),
-          ...(query.q ? { q: query.q } : {}),
-        },
-        pageRequest(query, 'lead'),
-      );
-      res.json(page);
+      const query = req.query as Query;
+      const filter = definedOnly({
+        status: queryString<LeadStatus>(query, 'status'),
+        source: queryString<LeadSource>(query, 'source'),
+        q: queryString(query, 'q'),
+      });
+      res.json(await leads.listLeads(deps, res.locals.identity, filter, pageRequest(query, 'lead')));
     },
 
     async createLead(req, res) {
       const lead = await leads.createLead(deps, res.locals.identity, req.body as leads.LeadInput);
       res
         .status(201)
-        .location(resourceLocation(req, 'leads', lead.id))
+        .location(resourceLocation(res, 'leads', lead.id))
         .json(lead);
     },
 
@@ -58,7 +54,7 @@ export function leadOperations(deps: CrmStoreDeps): Record<string, OperationHand
       const conversion = await convertLead(deps, res.locals.identity, String(req.params.leadId), request);
       res
         .status(201)
-        .location(resourceLocation(req, 'customers', conversion.customer.id))
+        .location(resourceLocation(res, 'customers', conversion.customer.id))
         .json(conversion);
     },
   };

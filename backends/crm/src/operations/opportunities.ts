@@ -1,25 +1,23 @@
 // HTTP handlers for the Opportunities operations of specs/crm, keyed by operationId.
+import { resourceLocation } from '../../../../internal/src/http/location';
+import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { CrmStoreDeps } from '../store/customers';
 import * as opportunities from '../store/opportunities';
 import type { OpportunityStage } from '../store/pipeline';
-import { resourceLocation } from './location';
 
 export function opportunityOperations(deps: CrmStoreDeps): Record<string, OperationHandler> {
   return {
     async listOpportunities(req, res) {
-      const query = req.query as Record<string, string | undefined>;
-      const page = await opportunities.listOpportunities(
-        deps,
-        res.locals.identity,
-        {
-          ...(query.customerId ? { customerId: query.customerId } : {}),
-          ...(query.stage ? { stage: query.stage as OpportunityStage } : {}),
-        },
-        pageRequest(query, 'opp'),
+      const query = req.query as Query;
+      const filter = definedOnly({
+        customerId: queryString(query, 'customerId'),
+        stage: queryString<OpportunityStage>(query, 'stage'),
+      });
+      res.json(
+        await opportunities.listOpportunities(deps, res.locals.identity, filter, pageRequest(query, 'opp')),
       );
-      res.json(page);
     },
 
     async createOpportunity(req, res) {
@@ -30,7 +28,7 @@ export function opportunityOperations(deps: CrmStoreDeps): Record<string, Operat
       );
       res
         .status(201)
-        .location(resourceLocation(req, 'opportunities', opportunity.id))
+        .location(resourceLocation(res, 'opportunities', opportunity.id))
         .json(opportunity);
     },
 

@@ -4,8 +4,14 @@ import type { Kysely } from 'kysely';
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError, type ProblemFieldError } from '../../../../internal/src/problem/problem';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
-import { type CrmStoreDeps, lockCustomer } from './customers';
-import { assertContactOf, assertOpportunityOf, withReferenceGuard } from './references';
+import { toStoredTimestamp } from '../../../../internal/src/store/timestamps';
+import type { CrmStoreDeps } from './customers';
+import {
+  assertContactOf,
+  assertOpportunityOf,
+  lockReferencedCustomer,
+  withReferenceGuard,
+} from './references';
 import type { ActivitiesTable, CrmTables } from './schema';
 
 export type ActivityType = 'call' | 'visit' | 'follow_up' | 'note' | 'wechat_message' | 'email';
@@ -77,12 +83,21 @@ function toActivity(row: ActivitiesTable): Activity {
   } as Activity;
 }
 
-/** Normalises any RFC 3339 time to the stored form (UTC, milliseconds), so that text comparison is time order. */
-export function toStoredTime(value: string): string {
-  return new Date(value).toISOString();
+/**
+ * A time bound of the list as the stored form, so that comparing text compares instants. A bound the store
+ * cannot hold (a leap second, a year past 9999 once in UTC) is a 400 naming the query parameter.
+ */
+function toStoredBound(value: string, parameter: string): string {
+  try {
+    return toStoredTimestamp(value, '');
+  } catch (error) {
+    if (!(error instanceof ProblemError)) throw error;
+    const detail = error.options.errors?.[0]?.detail ?? 'must be a storable date-time';
+    throw new ProblemError(error.code, error.detail, { errors: [{ parameter, detail }] });
+  }
 }
 
-/** Records an activity on a customer (404 when it, or a named contact/opportunity, is not this tenant's). */
+/** Records an activity on a customer (422 when it, or a named contact/opportunity, is not this tenant's). */
 export async function createActivity(
   deps: CrmStoreDeps,
   scope: TenantScope,
@@ -98,15 +113,18 @@ export async function createActivity(
     errors.push({ pointer: '/dueAt', detail: 'only a follow_up has dueAt' });
   if (errors.length > 0)
     throw new ProblemError('unprocessable', 'The times do not fit the activity type.', { errors });
+  // Normalised before any write, so that an unstorable time is a 400 and never a malformed row.
+  const givenOccurredAt =
+    input.occurredAt === undefined ? undefined : toStoredTimestamp(input.occurredAt, '/occurredAt');
+  const dueAt = input.dueAt === undefined ? null : toStoredTimestamp(input.dueAt, '/dueAt');
 
   return withReferenceGuard(() =>
     deps.db.transaction().execute(async (trx) => {
-      if (!(await lockCustomer(trx, scope, input.customerId))) throw notFound('customer', input.customerId);
+      await lockReferencedCustomer(trx, scope, input.customerId);
       if (input.contactId) await assertContactOf(trx, scope, input.customerId, input.contactId);
       if (input.opportunityId) await assertOpportunityOf(trx, scope, input.customerId, input.opportunityId);
       const now = deps.clock.now().toISOString();
-      const occurredAt = isFollowUp ? null : toStoredTime(input.occurredAt ?? now);
-      const dueAt = isFollowUp ? toStoredTime(input.dueAt!) : null;
+      const occurredAt = isFollowUp ? null : (givenOccurredAt ?? now);
       const row: ActivitiesTable = {
         id: deps.newId('act'),
         partner_id: scope.partnerId,
@@ -153,8 +171,8 @@ export async function listActivities(
   if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
   if (filter.opportunityId) query = query.where('opportunity_id', '=', filter.opportunityId);
   if (filter.type) query = query.where('type', '=', filter.type);
-  if (filter.from) query = query.where('timeline_at', '>=', toStoredTime(filter.from));
-  if (filter.to) query = query.where('timeline_at', '<', toStoredTime(filter.to));
+  if (filter.from) query = query.where('timeline_at', '>=', toStoredBound(filter.from, 'from'));
+  if (filter.to) query = query.where('timeline_at', '<', toStoredBound(filter.to, 'to'));
   if (filter.followUpStatus) {
     query = query
       .where('type', '=', 'follow_up')
@@ -177,6 +195,9 @@ export async function updateActivity(
   id: string,
   changes: ActivityChanges,
 ): Promise<Activity> {
+  const occurredAt =
+    changes.occurredAt === undefined ? undefined : toStoredTimestamp(changes.occurredAt, '/occurredAt');
+  const dueAt = changes.dueAt === undefined ? undefined : toStoredTimestamp(changes.dueAt, '/dueAt');
   return withReferenceGuard(() =>
     deps.db.transaction().execute(async (trx) => {
       const row = await findActivityRow(trx, scope, id);
@@ -201,13 +222,13 @@ export async function updateActivity(
       if (changes.content !== undefined) values.content = changes.content;
       if (changes.contactId !== undefined) values.contact_id = changes.contactId;
       if (changes.opportunityId !== undefined) values.opportunity_id = changes.opportunityId;
-      if (changes.occurredAt !== undefined) {
-        values.occurred_at = toStoredTime(changes.occurredAt);
-        values.timeline_at = values.occurred_at;
+      if (occurredAt !== undefined) {
+        values.occurred_at = occurredAt;
+        values.timeline_at = occurredAt;
       }
-      if (changes.dueAt !== undefined) {
-        values.due_at = toStoredTime(changes.dueAt);
-        values.timeline_at = values.due_at;
+      if (dueAt !== undefined) {
+        values.due_at = dueAt;
+        values.timeline_at = dueAt;
       }
       let query = trx
         .updateTable('activities')

@@ -1,11 +1,11 @@
 // Reads and writes the contacts of a tenant's customers. A customer has at most one primary contact: making a
 // contact primary demotes the previous one in the same transaction, under the customer's row lock, and a partial
 // unique index makes the database refuse a second primary whatever happens.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
-import { containsPattern, type TenantScope } from '../../../../internal/src/store/query-helpers';
-import { isUniqueViolation } from './constraint-errors';
+import { violatedUniqueIndex } from '../../../../internal/src/store/constraint-errors';
+import { matchesText, type TenantScope } from '../../../../internal/src/store/query-helpers';
 import { type CrmStoreDeps, findCustomer, lockCustomer } from './customers';
 import type { ContactsTable, CrmTables } from './schema';
 
@@ -143,15 +143,7 @@ export async function listContacts(
     .where('customer_id', '=', customerId);
   if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.isPrimary !== undefined) query = query.where('is_primary', '=', filter.isPrimary ? 1 : 0);
-  if (filter.q) {
-    const pattern = containsPattern(filter.q.toLowerCase());
-    query = query.where((eb) =>
-      eb.or([
-        eb(sql`lower(name)`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(coalesce(email, ''))`, 'like', sql`${pattern} escape '\\'`),
-      ]),
-    );
-  }
+  if (filter.q) query = query.where(matchesText(['name', 'email'], filter.q));
   const rows = await query
     .orderBy('id', 'desc')
     .limit(page.limit + 1)
@@ -227,12 +219,22 @@ async function demotePrimary(
   await query.execute();
 }
 
-/** The unique index should never fire (the lock orders writers); if it does, say so instead of a 500. */
-async function withPrimaryGuard<T>(work: () => Promise<T>): Promise<T> {
+/** The partial unique index behind "at most one primary contact per customer" (migrations.ts). */
+export const ONE_PRIMARY_PER_CUSTOMER = {
+  name: 'contacts_one_primary_per_customer',
+  table: 'contacts',
+  columns: ['customer_id'],
+};
+
+/**
+ * The primary-contact index should never fire (the lock orders writers); if it does, say so instead of a 500.
+ * Only that index: another unique refusal (the primary key) is not a lost race and must not be reported as one.
+ */
+export async function withPrimaryGuard<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isUniqueViolation(error)) {
+    if (violatedUniqueIndex(error, ONE_PRIMARY_PER_CUSTOMER)) {
       throw new ProblemError('conflict', 'Another contact became primary at the same time; retry.', {
         cause: error,
       });

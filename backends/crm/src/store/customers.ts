@@ -4,13 +4,14 @@ import type { Clock } from '../../../../internal/src/clock';
 import type { IdGenerator } from '../../../../internal/src/ids';
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
+import { isForeignKeyViolation } from '../../../../internal/src/store/constraint-errors';
 import {
   containsPattern,
   fromJsonText,
+  matchesText,
   toJsonText,
   type TenantScope,
 } from '../../../../internal/src/store/query-helpers';
-import { isForeignKeyViolation } from './constraint-errors';
 import type { CrmTables, CustomersTable } from './schema';
 
 export type CustomerKind = 'organization' | 'person';
@@ -135,18 +136,10 @@ export async function listCustomers(
   if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.lifecycleStage) query = query.where('lifecycle_stage', '=', filter.lifecycleStage);
-  // Tags are stored as a JSON array; a JSON-encoded tag inside it is an exact element match.
+  // Tags are stored as a JSON array; a JSON-encoded tag inside it is an exact (case-sensitive) element match.
   if (filter.tag)
     query = query.where(sql<boolean>`tags like ${containsPattern(JSON.stringify(filter.tag))} escape '\\'`);
-  if (filter.q) {
-    const pattern = containsPattern(filter.q.toLowerCase());
-    query = query.where((eb) =>
-      eb.or([
-        eb(sql`lower(name)`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(coalesce(email, ''))`, 'like', sql`${pattern} escape '\\'`),
-      ]),
-    );
-  }
+  if (filter.q) query = query.where(matchesText(['name', 'email'], filter.q));
   const rows = await query
     .orderBy('id', 'desc')
     .limit(page.limit + 1)

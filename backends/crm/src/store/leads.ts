@@ -1,9 +1,8 @@
 // Reads and writes a tenant's leads. Status moves are one conditional UPDATE guarded by the lifecycle (the row
 // changes only if it is still in a status the move is allowed from), so concurrent moves cannot both win.
-import { sql } from 'kysely';
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
-import { containsPattern, type TenantScope } from '../../../../internal/src/store/query-helpers';
+import { matchesText, type TenantScope } from '../../../../internal/src/store/query-helpers';
 import type { CrmStoreDeps } from './customers';
 import { leadStatusesBefore, type LeadSource, type LeadStatus } from './lead-lifecycle';
 import type { LeadsTable } from './schema';
@@ -140,16 +139,7 @@ export async function listLeads(
   if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.source) query = query.where('source', '=', filter.source);
-  if (filter.q) {
-    const pattern = containsPattern(filter.q.toLowerCase());
-    query = query.where((eb) =>
-      eb.or([
-        eb(sql`lower(name)`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(coalesce(company_name, ''))`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(coalesce(email, ''))`, 'like', sql`${pattern} escape '\\'`),
-      ]),
-    );
-  }
+  if (filter.q) query = query.where(matchesText(['name', 'company_name', 'email'], filter.q));
   const rows = await query
     .orderBy('id', 'desc')
     .limit(page.limit + 1)

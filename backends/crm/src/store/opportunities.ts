@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely';
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
-import { type CrmStoreDeps, lockCustomer } from './customers';
-import { assertContactOf, withReferenceGuard } from './references';
+import type { CrmStoreDeps } from './customers';
+import { assertContactOf, lockReferencedCustomer, withReferenceGuard } from './references';
 import { canMoveStage, FIRST_STAGE, isClosedStage, type OpportunityStage } from './pipeline';
 import type { CrmTables, OpportunitiesTable, OpportunityStageChangesTable } from './schema';
 
@@ -81,7 +81,7 @@ function toOpportunity(row: OpportunitiesTable, history: OpportunityStageChanges
   };
 }
 
-/** Opens an opportunity at the first stage (404 when the customer or contact is not this tenant's). */
+/** Opens an opportunity at the first stage (422 when the customer or contact is not this tenant's). */
 export async function createOpportunity(
   deps: CrmStoreDeps,
   scope: TenantScope,
@@ -89,7 +89,7 @@ export async function createOpportunity(
 ): Promise<Opportunity> {
   return withReferenceGuard(() =>
     deps.db.transaction().execute(async (trx) => {
-      if (!(await lockCustomer(trx, scope, input.customerId))) throw notFound('customer', input.customerId);
+      await lockReferencedCustomer(trx, scope, input.customerId);
       if (input.contactId) await assertContactOf(trx, scope, input.customerId, input.contactId);
       return insertOpportunity({ ...deps, db: trx }, scope, input, undefined);
     }),

@@ -1,13 +1,32 @@
-// Checks that records a request names belong together (a contact or opportunity of the same customer) and turns
-// a reference that vanished mid-request (the foreign key refuses the write) into a 409 instead of a 500.
+// Checks the records a request BODY names: they must exist in this tenant (422 with a pointer otherwise — the
+// URL named a real resource, the body is what cannot be processed) and belong together (a contact or opportunity
+// of the same customer). A reference that vanishes mid-request (the foreign key refuses the write) is a 409.
 import type { Kysely } from 'kysely';
-import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
+import { ProblemError } from '../../../../internal/src/problem/problem';
+import { isForeignKeyViolation } from '../../../../internal/src/store/constraint-errors';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
-import { isForeignKeyViolation } from './constraint-errors';
 import { findContact } from './contacts';
+import { lockCustomer } from './customers';
 import type { CrmTables } from './schema';
 
-/** 404 when the contact is not this tenant's; 422 when it belongs to another customer. */
+/** 422 naming `pointer`: the body refers to a record this tenant does not have (another tenant's looks the same). */
+export function missingReference(what: string, id: string, pointer: string): ProblemError {
+  return new ProblemError('unprocessable', `No ${what} with id '${id}' exists.`, {
+    errors: [{ pointer, detail: `must be the id of an existing ${what}` }],
+  });
+}
+
+/** Takes the customer's row lock (see lockCustomer); 422 when the body's customer is not this tenant's. */
+export async function lockReferencedCustomer(
+  db: Kysely<CrmTables>,
+  scope: TenantScope,
+  customerId: string,
+  pointer = '/customerId',
+): Promise<void> {
+  if (!(await lockCustomer(db, scope, customerId))) throw missingReference('customer', customerId, pointer);
+}
+
+/** 422 when the contact is not this tenant's, or belongs to another customer. */
 export async function assertContactOf(
   db: Kysely<CrmTables>,
   scope: TenantScope,
@@ -16,7 +35,7 @@ export async function assertContactOf(
   pointer = '/contactId',
 ): Promise<void> {
   const contact = await findContact(db, scope, contactId);
-  if (!contact) throw notFound('contact', contactId);
+  if (!contact) throw missingReference('contact', contactId, pointer);
   if (contact.customerId !== customerId) {
     throw new ProblemError('unprocessable', `Contact '${contactId}' belongs to another customer.`, {
       errors: [{ pointer, detail: 'must be a contact of the same customer' }],
@@ -24,21 +43,7 @@ export async function assertContactOf(
   }
 }
 
-/** A referenced contact deleted between our check and our write: the foreign key refuses, we answer 409. */
-export async function withReferenceGuard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isForeignKeyViolation(error)) {
-      throw new ProblemError('conflict', 'A record this request refers to was deleted while it ran; retry.', {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
-/** 404 when the opportunity is not this tenant's; 422 when it belongs to another customer. */
+/** 422 when the opportunity is not this tenant's, or belongs to another customer. */
 export async function assertOpportunityOf(
   db: Kysely<CrmTables>,
   scope: TenantScope,
@@ -53,10 +58,24 @@ export async function assertOpportunityOf(
     .where('environment', '=', scope.environment)
     .where('id', '=', opportunityId)
     .executeTakeFirst();
-  if (!row) throw notFound('opportunity', opportunityId);
+  if (!row) throw missingReference('opportunity', opportunityId, pointer);
   if (row.customer_id !== customerId) {
     throw new ProblemError('unprocessable', `Opportunity '${opportunityId}' belongs to another customer.`, {
       errors: [{ pointer, detail: 'must be an opportunity of the same customer' }],
     });
+  }
+}
+
+/** A referenced record deleted between our check and our write: the foreign key refuses, we answer 409. */
+export async function withReferenceGuard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      throw new ProblemError('conflict', 'A record this request refers to was deleted while it ran; retry.', {
+        cause: error,
+      });
+    }
+    throw error;
   }
 }
