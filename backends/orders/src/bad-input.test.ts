@@ -1,9 +1,9 @@
-// Bad input never reaches the order store: each malformed request gets a problem+json naming the culprit, and
-// nothing is written.
+// Bad input never reaches the order store: each malformed request (unknown nested members and NUL characters
+// included) gets a problem+json naming the culprit, and nothing is written or changed.
 import { expectBadInputRejected } from '../../../internal/src/testing/bad-input';
 import type { TestService } from '../../../internal/src/testing/service-harness';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
-import { ORDER_TOTAL, cny, goodsLine, orderBody, orderIn } from './order-fixtures';
+import { ORDER_TOTAL, SHIPPING_ADDRESS, cny, goodsLine, orderBody, orderIn } from './order-fixtures';
 import { startOrders } from './orders-harness';
 import type { OrdersTables } from './store/schema';
 
@@ -24,14 +24,65 @@ describeEachStore('Orders bad input', (store) => {
       ).n,
     );
 
-  test('createOrder refuses every kind of bad input and writes nothing', async () => {
+  test.each(['/items/0/notAField', '/shippingAddress/notAField'])(
+    'createOrder refuses every kind of bad input (and an unknown %s) and writes nothing',
+    async (nestedUnknown) => {
+      await expectBadInputRejected(svc.client, {
+        operationId: 'createOrder',
+        validBody: orderBody(),
+        wrongType: { pointer: '/currency', value: 156 },
+        missing: '/customerId',
+        nestedUnknown,
+        count: count('orders'),
+      });
+    },
+  );
+
+  test('updateOrder refuses every kind of bad input and changes nothing', async () => {
+    const order = await orderIn(svc.client, 'pending', orderBody({ notes: 'Keep me.' }));
+    const params = { orderId: order.id };
     await expectBadInputRejected(svc.client, {
-      operationId: 'createOrder',
-      validBody: orderBody(),
-      wrongType: { pointer: '/currency', value: 156 },
-      missing: '/customerId',
+      operationId: 'updateOrder',
+      params,
+      validBody: { notes: 'Changed.', shippingAddress: SHIPPING_ADDRESS },
+      wrongType: { pointer: '/notes', value: 5 },
+      missing: '/shippingAddress/city',
+      nestedUnknown: '/shippingAddress/notAField',
       count: count('orders'),
     });
+    expect((await svc.client.call('getOrder', { params })).body).toEqual(order);
+  });
+
+  test('text with a NUL character is refused with 400 naming it on every engine, never a 500', async () => {
+    const before = await count('orders')();
+    const create = await svc.client.call('createOrder', { body: orderBody({ notes: 'Deliver\u0000now' }) });
+    expect(create.status).toBe(400);
+    expect(create.body.errors).toEqual([expect.objectContaining({ pointer: '/notes' })]);
+    const name = await svc.client.call('createOrder', {
+      body: orderBody({ items: [goodsLine({ name: 'Monitor\u0000' })] }),
+    });
+    expect(name.status).toBe(400);
+    expect(name.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ pointer: '/items/0/name' })]),
+    );
+    expect(await count('orders')()).toBe(before);
+
+    const order = await orderIn(svc.client, 'paid');
+    const params = { orderId: order.id };
+    for (const [operationId, body, pointer] of [
+      [
+        'updateOrder',
+        { shippingAddress: { ...SHIPPING_ADDRESS, line1: '88\u0000' } },
+        '/shippingAddress/line1',
+      ],
+      ['refundOrder', { reason: '\u0000' }, '/reason'],
+      ['cancelOrder', { reason: 'Changed\u0000mind' }, '/reason'],
+    ] as const) {
+      const res = await svc.client.call(operationId, { params, body });
+      expect({ operationId, status: res.status }).toEqual({ operationId, status: 400 });
+      expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ pointer })]));
+    }
+    expect((await svc.client.call('getOrder', { params })).body).toEqual(order);
   });
 
   test('payOrder refuses every kind of bad input and writes nothing', async () => {

@@ -1,5 +1,5 @@
-// Listing: filters by customer, status and creation time (alone and combined), newest first, and cursor pagination
-// that visits every match exactly once — for orders and for an order's refunds.
+// Listing: filters by customer, status and creation time (alone and combined, unencoded date-times too), newest
+// first, and cursor pagination that visits every match exactly once — for orders and for an order's refunds.
 import { manualClock } from '../../../internal/src/clock';
 import type { TestService } from '../../../internal/src/testing/service-harness';
 import { newTestIdentity } from '../../../internal/src/testing/service-harness';
@@ -62,6 +62,31 @@ describeEachStore('Orders lists', (store) => {
     expect(ids(await list({ createdFrom: '2026-03-04T16:00:00+08:00' }))).toEqual([b4()]);
   });
 
+  test('accepts date-times with unencoded colons (allowReserved), with the same result as encoded ones', async () => {
+    const raw = await svc.client.request(
+      'GET',
+      '/orders?createdFrom=2026-03-02T08:00:00Z&createdTo=2026-03-04T00:00:00.000Z',
+    );
+    expect(raw.status).toBe(200);
+    expect(ids(raw)).toEqual([b3(), a2()]);
+    expect(
+      ids(await list({ createdFrom: '2026-03-02T08:00:00Z', createdTo: '2026-03-04T00:00:00.000Z' })),
+    ).toEqual(ids(raw));
+  });
+
+  test('refuses a leap second and an instant past year 9999 with 400 naming the parameter, never a 500', async () => {
+    for (const [name, value] of [
+      ['createdFrom', '2016-12-31T23:59:60Z'],
+      // Valid RFC 3339, but 10000-01-01T00:59:59Z in UTC: it would compare wrongly as stored text.
+      ['createdTo', '9999-12-31T23:59:59-01:00'],
+    ] as const) {
+      const res = await list({ [name]: value });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect(res.body.errors).toEqual([expect.objectContaining({ parameter: name })]);
+    }
+  });
+
   test('combines filters', async () => {
     expect(
       ids(await list({ customerId: BOB, status: 'pending', createdFrom: '2026-03-03T00:00:00Z' })),
@@ -92,6 +117,11 @@ describeEachStore('Orders lists', (store) => {
     const cursor = await list({ cursor: 'bm90LWEtY3Vyc29y' });
     expect(cursor.status).toBe(400);
     expect(cursor.body.code).toBe('invalid_cursor');
+    // A cursor of another list (here: an order's refunds) is not a cursor of this one.
+    const refundsCursor = Buffer.from('v1:rfd_01JDR4C6D8T1V9KX2M5Q8W0ZEB').toString('base64url');
+    const foreign = await list({ cursor: refundsCursor });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.code).toBe('invalid_cursor');
     for (const [name, value] of [
       ['status', 'shipped'],
       ['createdFrom', 'yesterday'],

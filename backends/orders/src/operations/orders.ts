@@ -1,5 +1,7 @@
 // HTTP handlers for the Orders operations of specs/orders, keyed by operationId. Requests reach them already
 // validated against the spec, so they only translate between HTTP and the store.
+import { resourceLocation } from '../../../../internal/src/http/location';
+import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { OrdersStoreDeps } from '../store/deps';
@@ -7,29 +9,27 @@ import { cancelOrder, completeOrder, startFulfillment } from '../store/lifecycle
 import type { Shipment } from '../store/order-model';
 import * as orders from '../store/orders';
 import type { OrderStatus } from '../store/transitions';
+import { queryTimestamp } from './time-bounds';
 
 export function orderOperations(deps: OrdersStoreDeps): Record<string, OperationHandler> {
   return {
     async listOrders(req, res) {
-      const query = req.query as Record<string, string | undefined>;
-      const page = await orders.listOrders(
-        deps,
-        res.locals.identity,
-        {
-          ...(query.customerId ? { customerId: query.customerId } : {}),
-          ...(query.status ? { status: query.status as OrderStatus } : {}),
-          // Callers may send any RFC 3339 offset; stored timestamps are UTC with milliseconds, so normalise.
-          ...(query.createdFrom ? { createdFrom: new Date(query.createdFrom).toISOString() } : {}),
-          ...(query.createdTo ? { createdTo: new Date(query.createdTo).toISOString() } : {}),
-        },
-        pageRequest(query, 'ord'),
-      );
-      res.json(page);
+      const query = req.query as Query;
+      const filter: orders.OrderFilter = definedOnly({
+        customerId: queryString(query, 'customerId'),
+        status: queryString<OrderStatus>(query, 'status'),
+        createdFrom: queryTimestamp(query, 'createdFrom'),
+        createdTo: queryTimestamp(query, 'createdTo'),
+      });
+      res.json(await orders.listOrders(deps, res.locals.identity, filter, pageRequest(query, 'ord')));
     },
 
     async createOrder(req, res) {
       const order = await orders.createOrder(deps, res.locals.identity, req.body as orders.OrderInput);
-      res.status(201).location(`${req.baseUrl}${req.path}/${order.id}`).json(order);
+      res
+        .status(201)
+        .location(resourceLocation(res, 'orders', order.id))
+        .json(order);
     },
 
     async getOrder(req, res) {

@@ -1,9 +1,10 @@
 // HTTP handlers for the Payments operations of specs/orders, keyed by operationId.
+import { resourceLocation } from '../../../../internal/src/http/location';
+import type { Query } from '../../../../internal/src/http/query';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { OrdersStoreDeps } from '../store/deps';
 import * as payments from '../store/payments';
-import { locationBesideOrders } from './locations';
 
 export function paymentOperations(deps: OrdersStoreDeps): Record<string, OperationHandler> {
   return {
@@ -16,12 +17,12 @@ export function paymentOperations(deps: OrdersStoreDeps): Record<string, Operati
       );
       res
         .status(201)
-        .location(locationBesideOrders(req, 'payments', payment.id))
+        .location(resourceLocation(res, 'payments', payment.id))
         .json(payment);
     },
 
     async listOrderPayments(req, res) {
-      const query = req.query as Record<string, string | undefined>;
+      const query = req.query as Query;
       res.json(
         await payments.listOrderPayments(
           deps,

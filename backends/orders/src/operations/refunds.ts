@@ -1,9 +1,10 @@
 // HTTP handlers for the Refunds operations of specs/orders, keyed by operationId.
+import { resourceLocation } from '../../../../internal/src/http/location';
+import type { Query } from '../../../../internal/src/http/query';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { OrdersStoreDeps } from '../store/deps';
 import * as refunds from '../store/refunds';
-import { locationBesideOrders } from './locations';
 
 export function refundOperations(deps: OrdersStoreDeps): Record<string, OperationHandler> {
   return {
@@ -16,12 +17,12 @@ export function refundOperations(deps: OrdersStoreDeps): Record<string, Operatio
       );
       res
         .status(201)
-        .location(locationBesideOrders(req, 'refunds', refund.id))
+        .location(resourceLocation(res, 'refunds', refund.id))
         .json(refund);
     },
 
     async listOrderRefunds(req, res) {
-      const query = req.query as Record<string, string | undefined>;
+      const query = req.query as Query;
       res.json(
         await refunds.listOrderRefunds(
           deps,

@@ -2,6 +2,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migrations } from '../../../../internal/src/store/migrate';
 
+/** One payment per order (partial payments are not supported); the store recognises its violation by this. */
+export const PAYMENTS_ORDER_INDEX = {
+  name: 'payments_tenant_order',
+  table: 'payments',
+  columns: ['partner_id', 'environment', 'order_id'],
+};
+
 export const ordersMigrations: Migrations = {
   '0001_orders': {
     async up(db: Kysely<unknown>) {
@@ -108,6 +115,26 @@ export const ordersMigrations: Migrations = {
         .createIndex('refunds_tenant_id')
         .on('refunds')
         .columns(['partner_id', 'environment', 'id'])
+        .execute();
+    },
+  },
+  '0002_tenant_unique_indexes': {
+    async up(db: Kysely<unknown>) {
+      // Unique rules hold within a tenant's partition: leading with partner_id and environment, a row can only ever
+      // collide with a row of its own tenant (never reveal another's), and the index serves the scoped lookups.
+      await db.schema.dropIndex('payments_order').execute();
+      await db.schema
+        .createIndex(PAYMENTS_ORDER_INDEX.name)
+        .on(PAYMENTS_ORDER_INDEX.table)
+        .columns(PAYMENTS_ORDER_INDEX.columns)
+        .unique()
+        .execute();
+      await db.schema.dropIndex('order_items_order_position').execute();
+      await db.schema
+        .createIndex('order_items_tenant_order_position')
+        .on('order_items')
+        .columns(['partner_id', 'environment', 'order_id', 'position'])
+        .unique()
         .execute();
     },
   },

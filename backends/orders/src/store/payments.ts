@@ -1,11 +1,13 @@
 // Records the payment that settles an order, and reads payments. An order is paid at most once: the status moves
-// pending → paid in a guarded UPDATE in the same transaction as the payment insert, and a unique index on
-// payments.order_id backs that up, on SQLite and PostgreSQL alike.
+// pending → paid in a guarded UPDATE in the same transaction as the payment insert, and a unique index on the
+// payment's (tenant, order) backs that up, on SQLite and PostgreSQL alike.
 import type { Kysely } from 'kysely';
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
+import { violatedUniqueIndex } from '../../../../internal/src/store/constraint-errors';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
 import type { OrdersStoreDeps } from './deps';
+import { PAYMENTS_ORDER_INDEX } from './migrations';
 import { toPayment, type Money, type Payment, type PaymentMethod } from './order-model';
 import { getOrderRow, refuse } from './orders';
 import type { OrdersTables, PaymentsTable } from './schema';
@@ -52,21 +54,38 @@ export async function payOrder(
     transaction_reference: input.transactionReference ?? null,
     created_at: now,
   };
-  const paid = await deps.db.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable('orders')
-      .set({ status: 'paid', amount_paid: due, paid_at: now, updated_at: now })
-      .where('partner_id', '=', scope.partnerId)
-      .where('environment', '=', scope.environment)
-      .where('id', '=', orderId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return false;
-    await trx.insertInto('payments').values(payment).execute();
-    return true;
-  });
+  let paid: boolean;
+  try {
+    paid = await deps.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('orders')
+        .set({ status: 'paid', amount_paid: due, paid_at: now, updated_at: now })
+        .where('partner_id', '=', scope.partnerId)
+        .where('environment', '=', scope.environment)
+        .where('id', '=', orderId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      await trx.insertInto('payments').values(payment).execute();
+      return true;
+    });
+  } catch (error) {
+    // The unique index is the last line of defence: the status guard above already lets one payment through.
+    // Should a payment row exist anyway, the transaction is rolled back and the caller gets a 409, never a 500.
+    if (!violatedUniqueIndex(error, PAYMENTS_ORDER_INDEX)) throw error;
+    const latest = await getOrderRow(deps.db, scope, orderId);
+    throw alreadyHasPayment(orderId, latest.status as OrderStatus, error);
+  }
   if (!paid) await refuse(deps.db, scope, orderId, 'pay');
   return toPayment(payment);
+}
+
+function alreadyHasPayment(orderId: string, status: OrderStatus, cause: unknown): ProblemError {
+  return new ProblemError('conflict', `Order '${orderId}' already has a payment; an order is paid once.`, {
+    extensions: { currentStatus: status },
+    cause,
+    internalMessage: `payments unique index refused a second payment of ${orderId}`,
+  });
 }
 
 /** The payment of an order (there is at most one), read with `db` or inside a transaction. */

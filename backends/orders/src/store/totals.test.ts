@@ -67,10 +67,23 @@ describe('computeTotals', () => {
       MAX_MONEY_AMOUNT,
     );
     // 10,000 × the maximum price is far beyond 2^53; without exact arithmetic the check itself would be wrong.
-    const problem = problemOf(() =>
-      computeTotals({ currency: 'CNY', items: [goods(10000, MAX_MONEY_AMOUNT), goods(1, 1)] }),
+    const line = problemOf(() =>
+      computeTotals({ currency: 'CNY', items: [goods(1, 1), goods(10000, MAX_MONEY_AMOUNT)] }),
     );
-    expect(problem.code).toBe('unprocessable');
-    expect(problem.options.errors).toEqual([expect.objectContaining({ pointer: '/items' })]);
+    expect(line.code).toBe('unprocessable');
+    expect(line.options.errors).toEqual([expect.objectContaining({ pointer: '/items/1/quantity' })]);
+    // Each line fits on its own, together they do not.
+    const sum = problemOf(() =>
+      computeTotals({ currency: 'CNY', items: [goods(1, MAX_MONEY_AMOUNT), goods(1, 1)] }),
+    );
+    expect(sum.options.errors).toEqual([expect.objectContaining({ pointer: '/items' })]);
+  });
+
+  test('a line one minor unit over the limit is refused, naming its quantity', () => {
+    // 2 × 450359962737050 = 900719925474100, one more than the limit.
+    const over = problemOf(() =>
+      computeTotals({ currency: 'CNY', items: [goods(2, (MAX_MONEY_AMOUNT + 1) / 2)] }),
+    );
+    expect(over.options.errors).toEqual([expect.objectContaining({ pointer: '/items/0/quantity' })]);
   });
 });

@@ -35,11 +35,22 @@ export function computeTotals(input: {
   }
 
   // BigInt, because quantity × unit price can pass 2^53 before we get to compare it with the limit.
+  const max = BigInt(MAX_MONEY_AMOUNT);
   const lineAmounts = input.items.map((item) => BigInt(item.quantity) * BigInt(item.unitPrice.amount));
+  const tooLarge = lineAmounts.flatMap((amount, index) =>
+    amount > max
+      ? [{ pointer: `/items/${index}/quantity`, detail: `quantity × unitPrice exceeds ${MAX_MONEY_AMOUNT}` }]
+      : [],
+  );
+  if (tooLarge.length > 0) {
+    throw new ProblemError('unprocessable', `A line's amount exceeds ${MAX_MONEY_AMOUNT} minor units.`, {
+      errors: tooLarge,
+    });
+  }
   const subtotal = lineAmounts.reduce((sum, amount) => sum + amount, 0n);
-  if (subtotal > BigInt(MAX_MONEY_AMOUNT)) {
+  if (subtotal > max) {
     throw new ProblemError('unprocessable', `The order's subtotal exceeds ${MAX_MONEY_AMOUNT} minor units.`, {
-      errors: [{ pointer: '/items', detail: 'the lines add up to more than an amount can hold' }],
+      errors: [{ pointer: '/items', detail: `the lines add up to more than ${MAX_MONEY_AMOUNT}` }],
     });
   }
   const discount = BigInt(input.discount?.amount ?? 0);
