@@ -163,4 +163,18 @@ describe('createServiceApp', () => {
     expect(wrong.status).toBe(405);
     expect(wrong.headers.allow).toMatch(/POST/);
   });
+
+  test('NUL characters (which PostgreSQL cannot store) are refused with pointers, in bodies and queries', async () => {
+    const res = await request(app())
+      .post('/kit/v1/things')
+      .set(as)
+      .type('json')
+      .send(JSON.stringify({ name: 'a\u0000b' }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: '/name' })]);
+    const query = await request(app()).get('/kit/v1/things/t_abc?x=%00').set(as);
+    expect(query.status).toBe(400);
+    expect(query.body.errors).toEqual([expect.objectContaining({ parameter: 'x' })]);
+    expect(seen).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ import type { IdGenerator } from '../ids';
 import { ProblemError } from '../problem/problem';
 import { problemErrorHandler } from './error-handler';
 import { requestId } from './request-id';
+import { refuseNulCharacters } from './refuse-nul';
 import { requireJsonBody } from './require-json-body';
 import { assertHandlersMatchSpec, serverBasePath } from './spec-operations';
 import { createSpecValidator, type MatchedOperation, type SpecValidator } from './spec-validator';
@@ -48,6 +49,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
       type: ['application/json', 'application/*+json'],
     }),
   );
+  app.use(refuseNulCharacters());
   app.use(
     options.specValidator ??
       createSpecValidator({ specPath: options.specPath, validateResponses: options.validateResponses }),

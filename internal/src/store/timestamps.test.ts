@@ -29,4 +29,15 @@ describe('toStoredTimestamp', () => {
   test('addDays keeps the stored form', () => {
     expect(addDays('2026-11-24T09:30:00.000Z', 365)).toBe('2027-11-24T09:30:00.000Z');
   });
+
+  test('a query parameter is named as a parameter', () => {
+    try {
+      toStoredTimestamp('2026-12-31T23:59:60Z', { parameter: 'from' });
+      throw new Error('not refused');
+    } catch (error) {
+      expect((error as ProblemError).options.errors).toEqual([
+        expect.objectContaining({ parameter: 'from' }),
+      ]);
+    }
+  });
 });

@@ -5,8 +5,11 @@ import { ProblemError } from '../problem/problem';
 
 const STORED_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Normalises an RFC 3339 date-time from a request; `pointer` names the member when it cannot be stored. */
-export function toStoredTimestamp(value: string, pointer: string): string {
+/**
+ * Normalises an RFC 3339 date-time from a request. `culprit` names it when it cannot be stored: a JSON pointer into
+ * the body (a string), or a query parameter.
+ */
+export function toStoredTimestamp(value: string, culprit: string | { parameter: string }): string {
   const time = new Date(value).getTime();
   // RFC 3339 allows a leap second (23:59:60) that JavaScript cannot represent, and years beyond 9999 would leave
   // the fixed-width form (`+010000-…`) and break text ordering.
@@ -15,7 +18,7 @@ export function toStoredTimestamp(value: string, pointer: string): string {
     throw new ProblemError('validation_failed', `'${value}' is not a storable date-time.`, {
       errors: [
         {
-          pointer,
+          ...(typeof culprit === 'string' ? { pointer: culprit } : culprit),
           detail: 'must be an RFC 3339 date-time between years 0000 and 9999, without a leap second',
         },
       ],

@@ -83,20 +83,6 @@ function toActivity(row: ActivitiesTable): Activity {
   } as Activity;
 }
 
-/**
- * A time bound of the list as the stored form, so that comparing text compares instants. A bound the store
- * cannot hold (a leap second, a year past 9999 once in UTC) is a 400 naming the query parameter.
- */
-function toStoredBound(value: string, parameter: string): string {
-  try {
-    return toStoredTimestamp(value, '');
-  } catch (error) {
-    if (!(error instanceof ProblemError)) throw error;
-    const detail = error.options.errors?.[0]?.detail ?? 'must be a storable date-time';
-    throw new ProblemError(error.code, error.detail, { errors: [{ parameter, detail }] });
-  }
-}
-
 /** Records an activity on a customer (422 when it, or a named contact/opportunity, is not this tenant's). */
 export async function createActivity(
   deps: CrmStoreDeps,
@@ -171,8 +157,9 @@ export async function listActivities(
   if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
   if (filter.opportunityId) query = query.where('opportunity_id', '=', filter.opportunityId);
   if (filter.type) query = query.where('type', '=', filter.type);
-  if (filter.from) query = query.where('timeline_at', '>=', toStoredBound(filter.from, 'from'));
-  if (filter.to) query = query.where('timeline_at', '<', toStoredBound(filter.to, 'to'));
+  if (filter.from)
+    query = query.where('timeline_at', '>=', toStoredTimestamp(filter.from, { parameter: 'from' }));
+  if (filter.to) query = query.where('timeline_at', '<', toStoredTimestamp(filter.to, { parameter: 'to' }));
   if (filter.followUpStatus) {
     query = query
       .where('type', '=', 'follow_up')

@@ -1,7 +1,7 @@
 // HTTP handlers for the Orders operations of specs/orders, keyed by operationId. Requests reach them already
 // validated against the spec, so they only translate between HTTP and the store.
 import { resourceLocation } from '../../../../internal/src/http/location';
-import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
+import { definedOnly, queryString, queryTimestamp, type Query } from '../../../../internal/src/http/query';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { OrdersStoreDeps } from '../store/deps';
@@ -9,7 +9,6 @@ import { cancelOrder, completeOrder, startFulfillment } from '../store/lifecycle
 import type { Shipment } from '../store/order-model';
 import * as orders from '../store/orders';
 import type { OrderStatus } from '../store/transitions';
-import { queryTimestamp } from './time-bounds';
 
 export function orderOperations(deps: OrdersStoreDeps): Record<string, OperationHandler> {
   return {
