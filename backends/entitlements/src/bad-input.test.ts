@@ -1,5 +1,5 @@
-// Bad input never reaches the entitlements store: each malformed request to a create operation gets a
-// problem+json naming the culprit, and nothing is written.
+// Bad input never reaches the entitlements store: each malformed request to a create or update operation gets a
+// problem+json naming the culprit (unknown members inside nested objects too), and nothing is written or changed.
 import { expectBadInputRejected } from '../../../internal/src/testing/bad-input';
 import type { TestService } from '../../../internal/src/testing/service-harness';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
@@ -40,15 +40,40 @@ describeEachStore('Entitlements bad input', (store) => {
     });
   });
 
-  test('createPackage refuses every kind of bad input and writes nothing', async () => {
+  test('createPackage refuses every kind of bad input, unknown members inside items and price too', async () => {
     const item = await createService(svc.client);
-    await expectBadInputRejected(svc.client, {
-      operationId: 'createPackage',
-      validBody: packageBody([{ itemId: item.id, quantity: 2 }]),
-      wrongType: { pointer: '/items/0/quantity', value: '2' },
-      missing: '/price',
-      count: count('packages'),
-    });
+    for (const nestedUnknown of ['/items/0/notAField', '/price/notAField']) {
+      await expectBadInputRejected(svc.client, {
+        operationId: 'createPackage',
+        validBody: packageBody([{ itemId: item.id, quantity: 2 }]),
+        wrongType: { pointer: '/items/0/quantity', value: '2' },
+        missing: '/price',
+        nestedUnknown,
+        count: count('packages'),
+      });
+    }
+    expect(await count('package_items')()).toBe(0);
+  });
+
+  test('updatePackage refuses every kind of bad input and changes nothing', async () => {
+    const item = await createService(svc.client);
+    const pkg = await createActivePackage(svc.client, [{ itemId: item.id, quantity: 2 }]);
+    for (const nestedUnknown of ['/price/notAField', '/items/0/notAField']) {
+      await expectBadInputRejected(svc.client, {
+        operationId: 'updatePackage',
+        params: { packageId: pkg.id },
+        validBody: {
+          price: { amount: 279900, currency: 'CNY' },
+          items: [{ itemId: item.id, quantity: 3 }],
+        },
+        wrongType: { pointer: '/price/amount', value: '279900' },
+        missing: '/price/currency',
+        nestedUnknown,
+        count: count('packages'),
+      });
+    }
+    const after = await svc.client.call('getPackage', { params: { packageId: pkg.id } });
+    expect(after.body).toEqual(pkg);
   });
 
   test('createGrant refuses every kind of bad input and writes nothing', async () => {

@@ -30,7 +30,7 @@ describeEachStore('Entitlements contract', (store) => {
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ type: 'service', active: true, used: false, unit: 'visit' });
       expect(created.headers.get('location')).toMatch(
-        new RegExp(`/entitlements/v1/items/${created.body.id}$`),
+        new RegExp(`^/entitlements/v1/items/${created.body.id}$`),
       );
       const itemId = created.body.id as string;
 
@@ -132,7 +132,9 @@ describeEachStore('Entitlements contract', (store) => {
         },
       });
       expect(created.status).toBe(201);
-      expect(created.headers.get('location')).toMatch(new RegExp(`/packages/${created.body.id}$`));
+      expect(created.headers.get('location')).toMatch(
+        new RegExp(`^/entitlements/v1/packages/${created.body.id}$`),
+      );
       expect(created.body).toMatchObject({
         status: 'draft',
         grantCount: 0,
@@ -241,7 +243,9 @@ describeEachStore('Entitlements contract', (store) => {
         body: { customerId: customer, packageId: pkg.id, orderId: order, note: 'Paid at the front desk.' },
       });
       expect(created.status).toBe(201);
-      expect(created.headers.get('location')).toMatch(new RegExp(`/grants/${created.body.id}$`));
+      expect(created.headers.get('location')).toMatch(
+        new RegExp(`^/entitlements/v1/grants/${created.body.id}$`),
+      );
       expect(created.body).toMatchObject({
         customerId: customer,
         packageId: pkg.id,
@@ -271,7 +275,7 @@ describeEachStore('Entitlements contract', (store) => {
       });
       expect(redeemed.status).toBe(201);
       expect(redeemed.headers.get('location')).toMatch(
-        new RegExp(`/grants/${grantId}/redemptions/${redeemed.body.id}$`),
+        new RegExp(`^/entitlements/v1/grants/${grantId}/redemptions/${redeemed.body.id}$`),
       );
       expect(redeemed.body).toMatchObject({ status: 'completed', quantity: 2, remainingAfter: 10 });
       const redemptionId = redeemed.body.id as string;

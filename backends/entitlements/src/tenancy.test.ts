@@ -87,6 +87,8 @@ describeEachStore('Entitlements tenant isolation', (store) => {
         }
         const byCustomer = await client.call('listGrants', { query: { customerId: records.customerId } });
         expect(byCustomer.body.data).toEqual([]);
+        const byItem = await client.call('listPackages', { query: { itemId: records.itemId } });
+        expect(byItem.body.data).toEqual([]);
       });
 
       test("cannot reference the owner's item or package in a body, and may reuse its SKU", async () => {
@@ -109,6 +111,32 @@ describeEachStore('Entitlements tenant isolation', (store) => {
       });
     });
   }
+
+  test("a stray link from the owner's package to another tenant's item is never followed", async () => {
+    // Defence in depth: no request can write such a row (items are checked against the tenant), but if a bug or a
+    // manual fix ever did, neither the item filter nor the package's items may reach across tenants.
+    const item = await createService(owner);
+    const pkg = await createActivePackage(owner, [{ itemId: item.id, quantity: 1 }]);
+    const identity = newTestIdentity('test');
+    const foreign = await createService(svc.client.as(identity), { name: 'Dental cleaning' });
+    await svc.database.db
+      .insertInto('package_items')
+      .values({
+        partner_id: identity.partnerId,
+        environment: identity.environment,
+        package_id: pkg.id,
+        item_id: foreign.id,
+        quantity: 1,
+        position: 1,
+      })
+      .execute();
+    const byForeignItem = await owner.call('listPackages', { query: { itemId: foreign.id } });
+    expect(byForeignItem.body.data).toEqual([]);
+    const own = await owner.call('getPackage', { params: { packageId: pkg.id } });
+    expect(own.body.items.map((i: any) => i.itemId)).toEqual([item.id]);
+    const byOwnItem = await owner.call('listPackages', { query: { itemId: item.id } });
+    expect(byOwnItem.body.data.map((p: any) => p.id)).toEqual([pkg.id]);
+  });
 
   test("the owner's records are untouched by everything the others tried", async () => {
     const item = await owner.call('getItem', { params: { itemId: records.itemId } });

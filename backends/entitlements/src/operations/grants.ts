@@ -1,11 +1,12 @@
 // HTTP handlers for the Grants operations of specs/entitlements (grants, their transitions and their history).
 import type { Request } from 'express';
+import { resourceLocation } from '../../../../internal/src/http/location';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { EntitlementsStoreDeps } from '../store/deps';
 import type { GrantEventType } from '../store/grant-events';
 import * as grants from '../store/grants';
-import { definedOnly, queryString, type Query } from '../../../../internal/src/http/query';
+import { definedOnly, queryString, type Query, queryTimestamp } from '../../../../internal/src/http/query';
 
 /** The optional `reason` of a transition body (the body itself is optional). */
 function reasonOf(req: Request): string | undefined {
@@ -36,13 +37,17 @@ export function grantOperations(deps: EntitlementsStoreDeps): Record<string, Ope
         packageId: queryString(query, 'packageId'),
         orderId: queryString(query, 'orderId'),
         status: queryString<grants.GrantStatus>(query, 'status'),
+        expiresBefore: queryTimestamp(query, 'expiresBefore'),
       });
       res.json(await grants.listGrants(deps, res.locals.identity, filter, pageRequest(query, 'grt')));
     },
 
     async createGrant(req, res) {
       const grant = await grants.createGrant(deps, res.locals.identity, req.body as grants.GrantInput);
-      res.status(201).location(`${req.baseUrl}${req.path}/${grant.id}`).json(grant);
+      res
+        .status(201)
+        .location(resourceLocation(res, 'grants', grant.id))
+        .json(grant);
     },
 
     async getGrant(req, res) {

@@ -1,5 +1,6 @@
 // HTTP handlers for the Catalogue operations of specs/entitlements, keyed by operationId. Requests reach them
 // already validated against the spec, so they only translate between HTTP and the store.
+import { resourceLocation } from '../../../../internal/src/http/location';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { EntitlementsStoreDeps } from '../store/deps';
@@ -20,7 +21,10 @@ export function itemOperations(deps: EntitlementsStoreDeps): Record<string, Oper
 
     async createItem(req, res) {
       const item = await items.createItem(deps, res.locals.identity, req.body as items.ItemInput);
-      res.status(201).location(`${req.baseUrl}${req.path}/${item.id}`).json(item);
+      res
+        .status(201)
+        .location(resourceLocation(res, 'items', item.id))
+        .json(item);
     },
 
     async getItem(req, res) {

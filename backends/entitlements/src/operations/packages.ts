@@ -1,4 +1,5 @@
 // HTTP handlers for the Packages operations of specs/entitlements, keyed by operationId.
+import { resourceLocation } from '../../../../internal/src/http/location';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { EntitlementsStoreDeps } from '../store/deps';
@@ -18,7 +19,10 @@ export function packageOperations(deps: EntitlementsStoreDeps): Record<string, O
 
     async createPackage(req, res) {
       const pkg = await packages.createPackage(deps, res.locals.identity, req.body as packages.PackageInput);
-      res.status(201).location(`${req.baseUrl}${req.path}/${pkg.id}`).json(pkg);
+      res
+        .status(201)
+        .location(resourceLocation(res, 'packages', pkg.id))
+        .json(pkg);
     },
 
     async getPackage(req, res) {

@@ -1,4 +1,5 @@
 // HTTP handlers for the Redemptions operations of specs/entitlements, keyed by operationId.
+import { resourceLocation } from '../../../../internal/src/http/location';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { EntitlementsStoreDeps } from '../store/deps';
@@ -25,13 +26,19 @@ export function redemptionOperations(deps: EntitlementsStoreDeps): Record<string
     },
 
     async createRedemption(req, res) {
+      const grantId = String(req.params.grantId);
       const redemption = await redemptions.createRedemption(
         deps,
         res.locals.identity,
-        String(req.params.grantId),
+        grantId,
         req.body as redemptions.RedemptionInput,
       );
-      res.status(201).location(`${req.baseUrl}${req.path}/${redemption.id}`).json(redemption);
+      // The redemptions collection lives under its grant.
+      const collection = `grants/${encodeURIComponent(grantId)}/redemptions`;
+      res
+        .status(201)
+        .location(resourceLocation(res, collection, redemption.id))
+        .json(redemption);
     },
 
     async getRedemption(req, res) {

@@ -3,14 +3,15 @@
 // transaction.
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
+import { violatedUniqueIndex } from '../../../../internal/src/store/constraint-errors';
 import { fromJsonText, toJsonText, type TenantScope } from '../../../../internal/src/store/query-helpers';
+import { toStoredTimestamp } from '../../../../internal/src/store/timestamps';
 import type { EntitlementsStoreDeps, Executor } from './deps';
 import { appendGrantEvent, listGrantEvents, type GrantEvent, type GrantEventType } from './grant-events';
 import type { ItemType } from './items';
 import { findPackageRow, loadPackageItems } from './packages';
 import type { GrantBalancesTable, GrantsTable } from './schema';
-import { toStoredTimestamp } from './timestamps';
-import { isUniqueViolation } from './unique-violation';
+import { GRANTS_TENANT_ORDER_PACKAGE } from './unique-indexes';
 import { grantWindow, type Validity } from './validity';
 
 export type GrantStatus = 'active' | 'suspended' | 'revoked' | 'expired';
@@ -55,6 +56,8 @@ export interface GrantFilter {
   packageId?: string;
   orderId?: string;
   status?: GrantStatus;
+  /** Only grants whose validity ends before this instant (stored form), e.g. to remind customers to renew. */
+  expiresBefore?: string;
 }
 
 /** Statuses in which a grant still runs, and so can expire. */
@@ -72,21 +75,33 @@ function toBalance(row: GrantBalancesTable): Balance {
   };
 }
 
-function toGrant(row: GrantsTable, balances: Balance[]): Grant {
+/**
+ * The status a grant has at `now`: a live grant whose time is up is expired even before a request has recorded it
+ * (and it changed then). Lists rely on this instead of writing, so that reading many overdue grants stays a read.
+ */
+function effectiveState(row: GrantsTable, now: string): { status: GrantStatus; updatedAt: string } {
+  const overdue = (LIVE as string[]).includes(row.status) && row.expires_at <= now;
+  return overdue
+    ? { status: 'expired', updatedAt: row.expires_at }
+    : { status: row.status as GrantStatus, updatedAt: row.updated_at };
+}
+
+function toGrant(row: GrantsTable, balances: Balance[], now: string): Grant {
+  const { status, updatedAt } = effectiveState(row, now);
   return {
     id: row.id,
     customerId: row.customer_id,
     packageId: row.package_id,
     packageName: row.package_name,
     ...(row.order_id !== null ? { orderId: row.order_id } : {}),
-    status: row.status as GrantStatus,
+    status,
     startsAt: row.starts_at,
     expiresAt: row.expires_at,
     balances,
     ...(row.note !== null ? { note: row.note } : {}),
     metadata: fromJsonText<Record<string, string>>(row.metadata, {}),
     createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    updatedAt,
   };
 }
 
@@ -124,52 +139,47 @@ export async function findGrantRow(
     .executeTakeFirst();
 }
 
-export async function readGrant(db: Executor, scope: TenantScope, id: string): Promise<Grant> {
+export async function readGrant(db: Executor, scope: TenantScope, id: string, now: string): Promise<Grant> {
   const row = await findGrantRow(db, scope, id);
   if (!row) throw notFound('grant', id);
   const balances = await loadBalances(db, scope, [id]);
-  return toGrant(row, balances.get(id) ?? []);
+  return toGrant(row, balances.get(id) ?? [], now);
 }
 
 /**
- * Moves the tenant's live grants whose expiry has passed (or just `grantId`) to `expired`, each with its `expired`
- * event. Expiry is applied lazily, before any read or change of a grant, so nothing depends on a background job.
- * The UPDATE repeats the condition, so two requests racing here record the expiry once.
+ * Records the expiry of grant `grantId` if its time is up and no request has recorded it yet: one conditional
+ * UPDATE … RETURNING (its status guard decides which of several racing requests writes the history; on PostgreSQL
+ * the others wait for the row and then no longer match) and, only for the request that won, the `expired` event
+ * dated at the expiry, in one transaction. It runs before any read or change of that one grant, so nothing depends
+ * on a background job; lists compute the status instead (effectiveState), so reading many overdue grants never
+ * turns into many writes, and no multi-row expiry can deadlock with another.
  */
-export async function expireDueGrants(
+export async function expireGrantIfDue(
   deps: EntitlementsStoreDeps,
   scope: TenantScope,
-  grantId?: string,
+  grantId: string,
 ): Promise<void> {
   const now = deps.clock.now().toISOString();
-  let query = deps.db
-    .selectFrom('grants')
-    .select(['id', 'expires_at'])
-    .where('partner_id', '=', scope.partnerId)
-    .where('environment', '=', scope.environment)
-    .where('status', 'in', LIVE)
-    .where('expires_at', '<=', now);
-  if (grantId !== undefined) query = query.where('id', '=', grantId);
-  const due = await query.execute();
-  for (const grant of due) {
-    await deps.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('grants')
-        .set({ status: 'expired', updated_at: now })
-        .where('partner_id', '=', scope.partnerId)
-        .where('environment', '=', scope.environment)
-        .where('id', '=', grant.id)
-        .where('status', 'in', LIVE)
-        .where('expires_at', '<=', now)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return;
-      await appendGrantEvent(trx, { newId: deps.newId, now }, scope, {
-        grantId: grant.id,
-        type: 'expired',
-        occurredAt: grant.expires_at,
-      });
+  await deps.db.transaction().execute(async (trx) => {
+    const expired = await trx
+      .updateTable('grants')
+      // The grant changed when its time ran out, whenever this write happens; lists report the same updatedAt.
+      .set((eb) => ({ status: 'expired', updated_at: eb.ref('expires_at') }))
+      .where('partner_id', '=', scope.partnerId)
+      .where('environment', '=', scope.environment)
+      .where('id', '=', grantId)
+      .where('status', 'in', LIVE)
+      .where('expires_at', '<=', now)
+      .returning(['id', 'expires_at'])
+      .execute();
+    const grant = expired[0];
+    if (!grant) return;
+    await appendGrantEvent(trx, { newId: deps.newId, now }, scope, {
+      grantId: grant.id,
+      type: 'expired',
+      occurredAt: grant.expires_at,
     });
-  }
+  });
 }
 
 export async function createGrant(
@@ -178,7 +188,7 @@ export async function createGrant(
   input: GrantInput,
 ): Promise<Grant> {
   const now = deps.clock.now().toISOString();
-  const startsAt = input.startsAt === undefined ? undefined : toStoredTimestamp(input.startsAt);
+  const startsAt = input.startsAt === undefined ? undefined : toStoredTimestamp(input.startsAt, '/startsAt');
   const id = deps.newId('grt');
   try {
     return await deps.db.transaction().execute(async (trx) => {
@@ -251,10 +261,11 @@ export async function createGrant(
         type: 'granted',
         occurredAt: now,
       });
-      return readGrant(trx, scope, id);
+      return readGrant(trx, scope, id, now);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) {
+    // Only the order rule has a message of its own; any other refusal (an id collision) is not the caller's doing.
+    if (violatedUniqueIndex(error, GRANTS_TENANT_ORDER_PACKAGE)) {
       throw new ProblemError(
         'already_exists',
         `Order '${input.orderId}' has already been granted package '${input.packageId}'.`,
@@ -266,8 +277,8 @@ export async function createGrant(
 }
 
 export async function getGrant(deps: EntitlementsStoreDeps, scope: TenantScope, id: string): Promise<Grant> {
-  await expireDueGrants(deps, scope, id);
-  return readGrant(deps.db, scope, id);
+  await expireGrantIfDue(deps, scope, id);
+  return readGrant(deps.db, scope, id, deps.clock.now().toISOString());
 }
 
 export async function listGrants(
@@ -276,8 +287,9 @@ export async function listGrants(
   filter: GrantFilter,
   page: PageRequest,
 ): Promise<Page<Grant>> {
-  // A status filter must not return a grant as active after its expiry.
-  await expireDueGrants(deps, scope);
+  // A read, whatever the number of overdue grants: the status filter and the representation use the status each
+  // grant has now (effectiveState), so a grant is never listed as active after its expiry, and nothing is written.
+  const now = deps.clock.now().toISOString();
   let query = deps.db
     .selectFrom('grants')
     .selectAll()
@@ -287,7 +299,16 @@ export async function listGrants(
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   if (filter.packageId) query = query.where('package_id', '=', filter.packageId);
   if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
-  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.expiresBefore) query = query.where('expires_at', '<', filter.expiresBefore);
+  const status = filter.status;
+  if (status === 'expired') {
+    query = query.where((eb) =>
+      eb.or([eb('status', '=', 'expired'), eb.and([eb('status', 'in', LIVE), eb('expires_at', '<=', now)])]),
+    );
+  } else if (status !== undefined) {
+    query = query.where('status', '=', status);
+    if (LIVE.includes(status)) query = query.where('expires_at', '>', now);
+  }
   const rows = await query
     .orderBy('id', 'desc')
     .limit(page.limit + 1)
@@ -298,7 +319,11 @@ export async function listGrants(
     scope,
     data.map((r) => r.id),
   );
-  return { data: data.map((r) => toGrant(r, balances.get(r.id) ?? [])), hasMore, nextCursor };
+  return {
+    data: data.map((r) => toGrant(r, balances.get(r.id) ?? [], now)),
+    hasMore,
+    nextCursor,
+  };
 }
 
 const GRANT_TRANSITIONS = {
@@ -318,7 +343,7 @@ export async function transitionGrant(
   reason: string | undefined,
 ): Promise<Grant> {
   const { from, to, event } = GRANT_TRANSITIONS[action];
-  await expireDueGrants(deps, scope, id);
+  await expireGrantIfDue(deps, scope, id);
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (trx) => {
     const result = await trx
@@ -347,7 +372,7 @@ export async function transitionGrant(
       occurredAt: now,
       ...(reason !== undefined ? { reason } : {}),
     });
-    return readGrant(trx, scope, id);
+    return readGrant(trx, scope, id, now);
   });
 }
 
@@ -358,7 +383,7 @@ export async function listEventsOfGrant(
   filter: { type?: GrantEventType },
   page: PageRequest,
 ): Promise<Page<GrantEvent>> {
-  await expireDueGrants(deps, scope, grantId);
+  await expireGrantIfDue(deps, scope, grantId);
   if (!(await findGrantRow(deps.db, scope, grantId))) throw notFound('grant', grantId);
   return listGrantEvents(deps.db, scope, grantId, filter, page);
 }

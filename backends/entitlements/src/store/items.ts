@@ -1,10 +1,11 @@
 // Reads and writes the catalogue (services and goods) of one tenant; the only place that knows how an item is stored.
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
+import { violatedUniqueIndex } from '../../../../internal/src/store/constraint-errors';
 import { fromJsonText, toJsonText, type TenantScope } from '../../../../internal/src/store/query-helpers';
 import type { EntitlementsStoreDeps, Executor } from './deps';
 import type { ItemsTable } from './schema';
-import { isUniqueViolation } from './unique-violation';
+import { ITEMS_TENANT_SKU } from './unique-indexes';
 
 export type ItemType = 'service' | 'goods';
 
@@ -115,7 +116,7 @@ export async function createItem(
   try {
     await deps.db.insertInto('items').values(row).execute();
   } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateSku(input.sku, error);
+    if (violatedUniqueIndex(error, ITEMS_TENANT_SKU)) throw duplicateSku(input.sku, error);
     throw error;
   }
   return toItem(row);
@@ -195,7 +196,7 @@ export async function updateItem(
   try {
     updated = (await query.executeTakeFirst()).numUpdatedRows;
   } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateSku(changes.sku, error);
+    if (violatedUniqueIndex(error, ITEMS_TENANT_SKU)) throw duplicateSku(changes.sku, error);
     throw error;
   }
   if (Number(updated) === 0) {

@@ -100,6 +100,9 @@ export async function loadPackageItems(
     .select(['pi.package_id', 'pi.item_id', 'pi.quantity', 'i.name', 'i.type', 'i.unit'])
     .where('pi.partner_id', '=', scope.partnerId)
     .where('pi.environment', '=', scope.environment)
+    // Defence in depth: the joined catalogue row must be this tenant's too.
+    .where('i.partner_id', '=', scope.partnerId)
+    .where('i.environment', '=', scope.environment)
     .where('pi.package_id', 'in', packageIds)
     .orderBy('pi.package_id')
     .orderBy('pi.position')
@@ -213,11 +216,15 @@ export async function listPackages(
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.itemId) {
     const itemId = filter.itemId;
+    // The subquery filters on the tenant itself rather than relying on the correlation with an already filtered
+    // package: an item id of another tenant finds nothing even if a stray row linked it to this tenant's package.
     query = query.where((eb) =>
       eb.exists(
         eb
           .selectFrom('package_items')
           .select('package_items.item_id')
+          .where('package_items.partner_id', '=', scope.partnerId)
+          .where('package_items.environment', '=', scope.environment)
           .whereRef('package_items.package_id', '=', 'packages.id')
           .where('package_items.item_id', '=', itemId),
       ),
@@ -331,6 +338,10 @@ export async function transitionPackage(
         .selectFrom('package_items as pi')
         .innerJoin('items as i', 'i.id', 'pi.item_id')
         .select('i.id')
+        .where('pi.partner_id', '=', scope.partnerId)
+        .where('pi.environment', '=', scope.environment)
+        .where('i.partner_id', '=', scope.partnerId)
+        .where('i.environment', '=', scope.environment)
         .where('pi.package_id', '=', id)
         .where('i.active', '=', 0)
         .executeTakeFirst();

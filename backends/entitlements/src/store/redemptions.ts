@@ -3,13 +3,14 @@
 // its event, so concurrent redemptions cannot overdraw it on SQLite or PostgreSQL.
 import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
+import { violatedUniqueIndex } from '../../../../internal/src/store/constraint-errors';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
+import { toStoredTimestamp } from '../../../../internal/src/store/timestamps';
 import type { EntitlementsStoreDeps, Executor } from './deps';
 import { appendGrantEvent } from './grant-events';
-import { expireDueGrants, findGrantRow } from './grants';
+import { expireGrantIfDue, findGrantRow } from './grants';
 import type { GrantsTable, RedemptionsTable } from './schema';
-import { toStoredTimestamp } from './timestamps';
-import { isUniqueViolation } from './unique-violation';
+import { REDEMPTIONS_GRANT_EXTERNAL_REF } from './unique-indexes';
 
 export type RedemptionStatus = 'completed' | 'reversed';
 
@@ -97,13 +98,14 @@ export async function createRedemption(
   input: RedemptionInput,
 ): Promise<Redemption> {
   const now = deps.clock.now().toISOString();
-  const occurredAt = input.occurredAt === undefined ? now : toStoredTimestamp(input.occurredAt);
+  const occurredAt =
+    input.occurredAt === undefined ? now : toStoredTimestamp(input.occurredAt, '/occurredAt');
   if (occurredAt > now) {
     throw new ProblemError('unprocessable', 'A redemption cannot happen in the future.', {
       errors: [{ pointer: '/occurredAt', detail: 'is later than now' }],
     });
   }
-  await expireDueGrants(deps, scope, grantId);
+  await expireGrantIfDue(deps, scope, grantId);
   try {
     return await deps.db.transaction().execute(async (trx) => {
       const grant = await findGrantRow(trx, scope, grantId);
@@ -183,8 +185,9 @@ export async function createRedemption(
       return toRedemption(row);
     });
   } catch (error) {
-    // The transaction was rolled back: the units taken above are back.
-    if (isUniqueViolation(error)) {
+    // The transaction was rolled back: the units taken above are back. Only the external-reference rule is the
+    // caller's duplicate; any other refusal (an id collision) stays an internal error.
+    if (violatedUniqueIndex(error, REDEMPTIONS_GRANT_EXTERNAL_REF)) {
       throw new ProblemError(
         'already_exists',
         `External reference '${input.externalRef}' was already redeemed on grant '${grantId}'.`,
@@ -254,7 +257,7 @@ export async function reverseRedemption(
   id: string,
   reason: string | undefined,
 ): Promise<Redemption> {
-  await expireDueGrants(deps, scope, grantId);
+  await expireGrantIfDue(deps, scope, grantId);
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (trx) => {
     const existing = await findRedemptionRow(trx, scope, grantId, id);

@@ -1,16 +1,16 @@
 // A package's validity and the window it gives a grant: rolling (N days from the grant's start) or fixed (the same
 // window for every grant, e.g. a flu season).
 import { ProblemError } from '../../../../internal/src/problem/problem';
-import { addDays, toStoredTimestamp } from './timestamps';
+import { addDays, toStoredTimestamp } from '../../../../internal/src/store/timestamps';
 
 export type Validity =
   { kind: 'rolling'; days: number } | { kind: 'fixed'; validFrom: string; validUntil: string };
 
-/** Normalises a validity from a request and refuses an empty fixed window (422, naming the field). */
+/** Normalises a validity from a request (a 400 for an unstorable instant, a 422 for an empty fixed window). */
 export function normaliseValidity(input: Validity): Validity {
   if (input.kind === 'rolling') return { kind: 'rolling', days: input.days };
-  const validFrom = toStoredTimestamp(input.validFrom);
-  const validUntil = toStoredTimestamp(input.validUntil);
+  const validFrom = toStoredTimestamp(input.validFrom, '/validity/validFrom');
+  const validUntil = toStoredTimestamp(input.validUntil, '/validity/validUntil');
   if (validUntil <= validFrom) {
     throw new ProblemError('unprocessable', 'A fixed validity must end after it starts.', {
       errors: [{ pointer: '/validity/validUntil', detail: 'must be later than validFrom' }],
