@@ -1,7 +1,8 @@
 // Reads and writes a tenant's activities: the events of a customer's journey and the follow-ups still to do.
 // A follow-up has a due time and is completed once (a conditional UPDATE); every other type has an occurrence time.
+import { fetchPage } from '../../../../internal/src/store/paging';
 import type { Kysely } from 'kysely';
-import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
+import { type PageRequest, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError, type ProblemFieldError } from '../../../../internal/src/problem/problem';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
 import { toStoredTimestamp } from '../../../../internal/src/store/timestamps';
@@ -152,7 +153,6 @@ export async function listActivities(
     .selectAll()
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment);
-  if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
   if (filter.contactId) query = query.where('contact_id', '=', filter.contactId);
   if (filter.opportunityId) query = query.where('opportunity_id', '=', filter.opportunityId);
@@ -165,11 +165,7 @@ export async function listActivities(
       .where('type', '=', 'follow_up')
       .where('completed_at', filter.followUpStatus === 'open' ? 'is' : 'is not', null);
   }
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows.map(toActivity), page.limit);
+  return fetchPage(query, page, toActivity);
 }
 
 /**

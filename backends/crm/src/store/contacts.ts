@@ -1,8 +1,9 @@
 // Reads and writes the contacts of a tenant's customers. A customer has at most one primary contact: making a
 // contact primary demotes the previous one in the same transaction, under the customer's row lock, and a partial
 // unique index makes the database refuse a second primary whatever happens.
+import { fetchPage } from '../../../../internal/src/store/paging';
 import type { Kysely } from 'kysely';
-import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
+import { type PageRequest, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
 import { violatedUniqueIndex } from '../../../../internal/src/store/constraint-errors';
 import { matchesText, type TenantScope } from '../../../../internal/src/store/query-helpers';
@@ -141,14 +142,9 @@ export async function listContacts(
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment)
     .where('customer_id', '=', customerId);
-  if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.isPrimary !== undefined) query = query.where('is_primary', '=', filter.isPrimary ? 1 : 0);
   if (filter.q) query = query.where(matchesText(['name', 'email'], filter.q));
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows.map(toContact), page.limit);
+  return fetchPage(query, page, toContact);
 }
 
 export async function updateContact(

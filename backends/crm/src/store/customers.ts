@@ -1,8 +1,9 @@
 // Reads and writes customers for one tenant; the only place that knows how a customer is stored.
+import { fetchPage } from '../../../../internal/src/store/paging';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../../../internal/src/clock';
 import type { IdGenerator } from '../../../../internal/src/ids';
-import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
+import { type PageRequest, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
 import { isForeignKeyViolation } from '../../../../internal/src/store/constraint-errors';
 import {
@@ -133,18 +134,13 @@ export async function listCustomers(
     .selectAll()
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment);
-  if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.lifecycleStage) query = query.where('lifecycle_stage', '=', filter.lifecycleStage);
   // Tags are stored as a JSON array; a JSON-encoded tag inside it is an exact (case-sensitive) element match.
   if (filter.tag)
     query = query.where(sql<boolean>`tags like ${containsPattern(JSON.stringify(filter.tag))} escape '\\'`);
   if (filter.q) query = query.where(matchesText(['name', 'email'], filter.q));
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows.map(toCustomer), page.limit);
+  return fetchPage(query, page, toCustomer);
 }
 
 export async function updateCustomer(

@@ -1,6 +1,7 @@
 // Reads and writes a tenant's leads. Status moves are one conditional UPDATE guarded by the lifecycle (the row
 // changes only if it is still in a status the move is allowed from), so concurrent moves cannot both win.
-import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
+import { fetchPage } from '../../../../internal/src/store/paging';
+import { type PageRequest, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
 import { matchesText, type TenantScope } from '../../../../internal/src/store/query-helpers';
 import type { CrmStoreDeps } from './customers';
@@ -136,15 +137,10 @@ export async function listLeads(
     .selectAll()
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment);
-  if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.source) query = query.where('source', '=', filter.source);
   if (filter.q) query = query.where(matchesText(['name', 'company_name', 'email'], filter.q));
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows.map(toLead), page.limit);
+  return fetchPage(query, page, toLead);
 }
 
 /** Changes fields and/or moves the status; 409 when the move is not in the lifecycle or the lead is converted. */

@@ -1,7 +1,8 @@
 // The append-only history of a grant. Events are only ever inserted, in the same transaction as the change they
 // record, so the history cannot disagree with the balances.
+import { fetchPage } from '../../../../internal/src/store/paging';
 import type { IdGenerator } from '../../../../internal/src/ids';
-import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
+import { type PageRequest, type Page } from '../../../../internal/src/pagination';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
 import type { Executor } from './deps';
 import type { GrantEventsTable } from './schema';
@@ -82,11 +83,6 @@ export async function listGrantEvents(
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment)
     .where('grant_id', '=', grantId);
-  if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.type) query = query.where('type', '=', filter.type);
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows.map(toGrantEvent), page.limit);
+  return fetchPage(query, page, toGrantEvent);
 }

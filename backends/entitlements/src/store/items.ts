@@ -1,5 +1,6 @@
 // Reads and writes the catalogue (services and goods) of one tenant; the only place that knows how an item is stored.
-import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
+import { fetchPage } from '../../../../internal/src/store/paging';
+import { type PageRequest, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
 import { violatedUniqueIndex } from '../../../../internal/src/store/constraint-errors';
 import { fromJsonText, toJsonText, type TenantScope } from '../../../../internal/src/store/query-helpers';
@@ -153,15 +154,10 @@ export async function listItems(
     .selectAll()
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment);
-  if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.type) query = query.where('type', '=', filter.type);
   if (filter.category) query = query.where('category', '=', filter.category);
   if (filter.active !== undefined) query = query.where('active', '=', filter.active ? 1 : 0);
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows.map(toItem), page.limit);
+  return fetchPage(query, page, toItem);
 }
 
 export async function updateItem(

@@ -1,7 +1,8 @@
 // Redemptions consume units of one item of a grant; a reversal gives them back, once. The balance never goes below
 // zero: the decrement is a conditional UPDATE (`remaining >= quantity`) in one transaction with the redemption and
 // its event, so concurrent redemptions cannot overdraw it on SQLite or PostgreSQL.
-import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
+import { fetchPage } from '../../../../internal/src/store/paging';
+import { type PageRequest, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
 import { violatedUniqueIndex } from '../../../../internal/src/store/constraint-errors';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
@@ -239,14 +240,9 @@ export async function listRedemptions(
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment)
     .where('grant_id', '=', grantId);
-  if (page.afterId) query = query.where('id', '<', page.afterId);
   if (filter.itemId) query = query.where('item_id', '=', filter.itemId);
   if (filter.status) query = query.where('status', '=', filter.status);
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows.map(toRedemption), page.limit);
+  return fetchPage(query, page, toRedemption);
 }
 
 /** Gives a redemption's units back, once, while the grant still runs (active or suspended). */

@@ -1,8 +1,9 @@
 // Records the payment that settles an order, and reads payments. An order is paid at most once: the status moves
 // pending → paid in a guarded UPDATE in the same transaction as the payment insert, and a unique index on the
 // payment's (tenant, order) backs that up, on SQLite and PostgreSQL alike.
+import { fetchPage } from '../../../../internal/src/store/paging';
 import type { Kysely } from 'kysely';
-import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
+import { type PageRequest, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
 import { violatedUniqueIndex } from '../../../../internal/src/store/constraint-errors';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
@@ -122,16 +123,11 @@ export async function listOrderPayments(
   page: PageRequest,
 ): Promise<Page<Payment>> {
   await getOrderRow(deps.db, scope, orderId);
-  let query = deps.db
+  const query = deps.db
     .selectFrom('payments')
     .selectAll()
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment)
     .where('order_id', '=', orderId);
-  if (page.afterId) query = query.where('id', '<', page.afterId);
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows.map(toPayment), page.limit);
+  return fetchPage(query, page, toPayment);
 }

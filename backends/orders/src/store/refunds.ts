@@ -1,8 +1,9 @@
 // Records refunds and reads them. The refunds of an order never add up to more than its payment: the amount is
 // added to amount_refunded in one UPDATE guarded by `amount_refunded + x <= amount_paid`, so concurrent partial
 // refunds are serialised by the database row lock (PostgreSQL) or the single writer (SQLite), never by a read.
+import { fetchPage } from '../../../../internal/src/store/paging';
 import { sql } from 'kysely';
-import { type PageRequest, toPage, type Page } from '../../../../internal/src/pagination';
+import { type PageRequest, type Page } from '../../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../../internal/src/problem/problem';
 import type { TenantScope } from '../../../../internal/src/store/query-helpers';
 import type { OrdersStoreDeps } from './deps';
@@ -110,16 +111,11 @@ export async function listOrderRefunds(
   page: PageRequest,
 ): Promise<Page<Refund>> {
   await getOrderRow(deps.db, scope, orderId);
-  let query = deps.db
+  const query = deps.db
     .selectFrom('refunds')
     .selectAll()
     .where('partner_id', '=', scope.partnerId)
     .where('environment', '=', scope.environment)
     .where('order_id', '=', orderId);
-  if (page.afterId) query = query.where('id', '<', page.afterId);
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return toPage(rows.map(toRefund), page.limit);
+  return fetchPage(query, page, toRefund);
 }
