@@ -5,7 +5,7 @@ import { ProblemError } from '../../../../internal/src/problem/problem';
 import { toJsonText, type TenantScope } from '../../../../internal/src/store/query-helpers';
 import type { OrdersStoreDeps } from './deps';
 import type { Order, Shipment } from './order-model';
-import { getOrder, getOrderRow, refuse } from './orders';
+import { getOrder, getOrderRow, refuse, updateWhileInStatus } from './orders';
 import { findPaymentRow } from './payments';
 import { invalidTransition, type OrderStatus } from './transitions';
 
@@ -89,16 +89,14 @@ export async function startFulfillment(
   id: string,
 ): Promise<Order> {
   const now = deps.clock.now().toISOString();
-  const result = await deps.db
-    .updateTable('orders')
-    .set({ status: 'fulfilling', fulfillment_started_at: now, updated_at: now })
-    .where('partner_id', '=', scope.partnerId)
-    .where('environment', '=', scope.environment)
-    .where('id', '=', id)
-    .where('status', '=', 'paid')
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) await refuse(deps.db, scope, id, 'startFulfillment');
-  return getOrder(deps, scope, id);
+  return updateWhileInStatus(
+    deps,
+    scope,
+    id,
+    'paid',
+    { status: 'fulfilling', fulfillment_started_at: now, updated_at: now },
+    'startFulfillment',
+  );
 }
 
 export async function completeOrder(
@@ -116,19 +114,17 @@ export async function completeOrder(
     });
   }
   const now = deps.clock.now().toISOString();
-  const result = await deps.db
-    .updateTable('orders')
-    .set({
+  return updateWhileInStatus(
+    deps,
+    scope,
+    id,
+    'fulfilling',
+    {
       status: 'completed',
       completed_at: now,
       updated_at: now,
       ...(shipment ? { shipment: toJsonText(shipment) } : {}),
-    })
-    .where('partner_id', '=', scope.partnerId)
-    .where('environment', '=', scope.environment)
-    .where('id', '=', id)
-    .where('status', '=', 'fulfilling')
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) await refuse(deps.db, scope, id, 'complete');
-  return getOrder(deps, scope, id);
+    },
+    'complete',
+  );
 }

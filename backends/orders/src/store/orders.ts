@@ -130,6 +130,30 @@ export async function getOrder(deps: OrdersStoreDeps, scope: TenantScope, id: st
  * action cannot start from (409 invalid_transition with currentStatus), or changed by a concurrent request in a way
  * the guard caught (409 conflict: retrying is safe). Always throws.
  */
+/**
+ * Applies `values` to the order only while it is still in status `from` — one guarded UPDATE, atomic on both engines —
+ * and returns it; otherwise refuses with the reason its current state gives (see refuse).
+ */
+export async function updateWhileInStatus(
+  deps: OrdersStoreDeps,
+  scope: TenantScope,
+  id: string,
+  from: OrderStatus,
+  values: Partial<OrdersTable>,
+  action: OrderAction,
+): Promise<Order> {
+  const result = await deps.db
+    .updateTable('orders')
+    .set(values)
+    .where('partner_id', '=', scope.partnerId)
+    .where('environment', '=', scope.environment)
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) await refuse(deps.db, scope, id, action);
+  return getOrder(deps, scope, id);
+}
+
 export async function refuse(
   db: Kysely<OrdersTables>,
   scope: TenantScope,
@@ -191,16 +215,7 @@ export async function updateOrder(
   }
   if (changes.metadata !== undefined) values.metadata = toJsonText(changes.metadata);
   // Guarded on the status: a payment that lands between the read above and this write wins, and we refuse.
-  const result = await deps.db
-    .updateTable('orders')
-    .set(values)
-    .where('partner_id', '=', scope.partnerId)
-    .where('environment', '=', scope.environment)
-    .where('id', '=', id)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) await refuse(deps.db, scope, id, 'update');
-  return getOrder(deps, scope, id);
+  return updateWhileInStatus(deps, scope, id, 'pending', values, 'update');
 }
 
 /** Attaches the lines of each order (one query for the whole page). */
