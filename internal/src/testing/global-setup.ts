@@ -8,10 +8,9 @@ export default async function globalSetup(): Promise<void> {
     config.databaseUrl
       ? 'PostgreSQL suites: ON (DATABASE_URL is set; each suite uses its own schema and drops it)'
       : 'PostgreSQL suites: SKIPPED (DATABASE_URL is not set; e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)',
-    // No suite needs Redis before the keys and gateway milestones; say so rather than claim suites that do not exist.
     config.redisUrl
-      ? 'Redis suites: none yet (REDIS_URL is set and will be used by the keys and gateway suites)'
-      : 'Redis suites: none yet (REDIS_URL is not set; e.g. REDIS_URL=redis://127.0.0.1:6379)',
+      ? 'Redis suites: ON (REDIS_URL is set; each suite uses its own key prefix)'
+      : 'Redis suites: SKIPPED (REDIS_URL is not set; e.g. REDIS_URL=redis://127.0.0.1:6379)',
   ];
   process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
 }

@@ -1,0 +1,23 @@
+// Declares Redis-backed suites: they run when REDIS_URL is set (and fail, not skip, when it is set but Redis is
+// unreachable), and are reported as skipped with the reason otherwise. Each suite gets its own key prefix.
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config';
+
+export interface TestRedis {
+  url: string;
+  /** A prefix unique to this suite and run, for keys and channels. */
+  prefix: string;
+}
+
+export function describeWithRedis(title: string, body: (redis: TestRedis) => void): void {
+  const { redisUrl } = loadConfig();
+  if (!redisUrl) {
+    describe.skip(`${title} [redis] (skipped: REDIS_URL is not set)`, () => {
+      test('runs with Redis', () => undefined);
+    });
+    return;
+  }
+  describe(`${title} [redis]`, () => {
+    body({ url: redisUrl, prefix: `portico-test:${process.pid}:${randomBytes(4).toString('hex')}` });
+  });
+}
