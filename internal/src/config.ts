@@ -8,6 +8,34 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** `id:secret,id:secret` — the first entry is current, the others are kept for rotation. */
+const secretRing = z.string().transform((text, ctx) => {
+  const entries = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [id, secret, ...rest] = part.split(':');
+      return { id: id ?? '', secret: secret ?? '', extra: rest.length };
+    });
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(entry.id) || entry.secret === '' || entry.extra > 0) {
+      ctx.addIssue({ code: 'custom', message: 'each entry must be id:secret (id: letters, digits, _ or -)' });
+    } else if (Buffer.from(entry.secret, 'base64url').length < 32) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `secret '${entry.id}' must be at least 32 bytes of base64url`,
+      });
+    } else if (ids.has(entry.id)) {
+      ctx.addIssue({ code: 'custom', message: `id '${entry.id}' appears twice` });
+    }
+    ids.add(entry.id);
+  }
+  if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one id:secret' });
+  return entries.map(({ id, secret }) => Object.freeze({ id, secret: Buffer.from(secret, 'base64url') }));
+});
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 const schema = z.object({
@@ -22,6 +50,9 @@ const schema = z.object({
     .regex(/^[a-z][a-z0-9_]{0,40}$/, 'lowercase letters, digits and _')
     .default('portico'),
   PORTICO_HOST: z.string().min(1).default('127.0.0.1'),
+  PORTICO_KEY_PEPPERS: secretRing.optional(),
+  PORTICO_SECRET_KEYS: secretRing.optional(),
+  PORTICO_OPERATOR_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   PORTICO_CRM_PORT: port.default(8081),
   PORTICO_ORDERS_PORT: port.default(8082),
   PORTICO_ENTITLEMENTS_PORT: port.default(8083),
@@ -44,11 +75,20 @@ const schema = z.object({
 
 export type LogLevel = z.infer<typeof logLevel>;
 
+/** A ring of secrets: the first is used for new values, all are accepted when reading old ones. */
+export type SecretRing = ReadonlyArray<Readonly<{ id: string; secret: Buffer }>>;
+
 export type Config = Readonly<{
   dataDir: string;
   databaseUrl: string | undefined;
   pgSchemaPrefix: string;
   host: string;
+  /** Peppers of the keyed digests of credentials; undefined means "generate and keep under dataDir" (embedded only). */
+  keyPeppers: SecretRing | undefined;
+  /** AES-256-GCM keys for secrets stored encrypted (HMAC signing secrets, signing private keys). */
+  secretKeys: SecretRing | undefined;
+  /** Bearer token of the operator API. */
+  operatorToken: string | undefined;
   ports: Readonly<{ crm: number; orders: number; entitlements: number }>;
   maxBodyBytes: number;
   seedDemo: boolean;
@@ -76,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     pgSchemaPrefix: e.PORTICO_PG_SCHEMA_PREFIX,
     host: e.PORTICO_HOST,
+    keyPeppers: e.PORTICO_KEY_PEPPERS ? Object.freeze(e.PORTICO_KEY_PEPPERS) : undefined,
+    secretKeys: e.PORTICO_SECRET_KEYS ? Object.freeze(e.PORTICO_SECRET_KEYS) : undefined,
+    operatorToken: e.PORTICO_OPERATOR_TOKEN,
     ports: Object.freeze({
       crm: e.PORTICO_CRM_PORT,
       orders: e.PORTICO_ORDERS_PORT,
