@@ -11,7 +11,7 @@ import { findApiKeyForVerification } from '../store/api-key-lookup';
 import { createApiKey, revokeApiKey } from '../store/api-keys';
 import { openKeysStore, signUp, testApp, type TestDeps } from '../store/test-fixtures';
 import { VerificationCache } from './verification-cache';
-import { createApiKeyVerifier, type ApiKeyVerifier } from './verify-api-key';
+import { createApiKeyVerifier } from './verify-api-key';
 import type { KeyRecord } from '../domain/key-verdict';
 import type { SecretRing } from '../domain/secret-ring';
 
