@@ -23,6 +23,8 @@ export interface DatabaseTarget {
 export interface Database<Tables> {
   readonly db: Kysely<Tables>;
   readonly dialect: Dialect;
+  /** How it was opened, so another process (a test's second gateway) can open the same data. */
+  readonly target: DatabaseTarget;
   /** The PostgreSQL schema holding this service's tables (undefined on SQLite). */
   readonly schema: string | undefined;
   /** Where the data lives, for logs and the start-up banner (never includes a password). */
@@ -64,6 +66,7 @@ function openSqlite<Tables>(target: DatabaseTarget): Database<Tables> {
   return {
     db,
     dialect: 'sqlite',
+    target: { dialect: 'sqlite', file },
     schema: undefined,
     describe: `sqlite:${file}`,
     close: () => db.destroy(),
@@ -105,6 +108,7 @@ async function openPostgres<Tables>(target: DatabaseTarget): Promise<Database<Ta
   return {
     db,
     dialect: 'postgres',
+    target: { ...target, schema },
     schema,
     describe: `${safeUrl} (schema ${schema})`,
     close: () => db.destroy(),
