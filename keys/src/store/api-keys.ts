@@ -320,7 +320,7 @@ function isActive(now: string): Expression<SqlBool> {
 }
 
 /** The app's row, for this partner and not deleted; 404 otherwise. */
-async function requireApp(
+export async function requireApp(
   db: Db,
   scope: PartnerScope,
   appId: string,
@@ -340,7 +340,7 @@ async function requireApp(
  * Locks the partner's app for the rest of the transaction (a no-op UPDATE takes the row lock on PostgreSQL; SQLite
  * has one writer anyway) and returns it: 404 when missing or deleted, 409 unless it is `active`.
  */
-async function lockActiveApp(
+export async function lockActiveApp(
   db: Db,
   scope: PartnerScope,
   appId: string,

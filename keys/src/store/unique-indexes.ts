@@ -9,3 +9,9 @@ export const APPS_TENANT_NAME = {
 };
 
 export const API_KEYS_DIGEST = { name: 'api_keys_digest', table: 'api_keys', columns: ['digest'] };
+
+export const SIGNING_KEYS_APP_THUMBPRINT = {
+  name: 'signing_keys_app_thumbprint',
+  table: 'signing_keys',
+  columns: ['app_id', 'thumbprint'],
+};
