@@ -1,6 +1,7 @@
 // An app's API keys, stored only as keyed digests (the domain makes the key and its digest; this module never
 // sees a full key). Every change (create, roll, revoke) appends its audit event in the same transaction, and
 // returns the digests whose cached verifications must be dropped.
+import { touchLastUsed } from './last-used';
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Environment } from '../../../internal/src/http/locals';
 import type { Page, PageRequest } from '../../../internal/src/pagination';
@@ -299,19 +300,7 @@ export async function touchApiKeys(
   keyIds: readonly string[],
   usedAt: string,
 ): Promise<number> {
-  const CHUNK = 1000;
-  const unique = [...new Set(keyIds)];
-  let touched = 0;
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const result = await deps.db
-      .updateTable('api_keys')
-      .set({ last_used_at: usedAt })
-      .where('id', 'in', unique.slice(i, i + CHUNK))
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', usedAt)]))
-      .executeTakeFirst();
-    touched += Number(result.numUpdatedRows);
-  }
-  return touched;
+  return touchLastUsed(deps, 'api_keys', keyIds, usedAt);
 }
 
 /** Neither revoked nor past its expiry at `now`. */

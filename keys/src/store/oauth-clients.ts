@@ -3,7 +3,8 @@
 // valid until the end of a rotation's overlap. Every change appends its audit event in the same transaction and
 // returns the invalidation that drops the client from verification caches. Also the one-query read of a client
 // with its app, partner and plan that /oauth/token and the token verifier decide on.
-import type { Kysely } from 'kysely';
+import { lockActiveApp, requireApp } from './api-keys';
+import { touchLastUsed } from './last-used';
 import type { Environment } from '../../../internal/src/http/locals';
 import type { Page, PageRequest } from '../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../internal/src/problem/problem';
@@ -13,7 +14,7 @@ import type { Invalidation } from '../events/invalidation';
 import type { OAuthClientRecord } from '../oauth/client-authentication';
 import { appendAuditEvent, type AuditContext } from './audit-events';
 import type { KeysStoreDeps, PartnerScope } from './deps';
-import type { KeysTables, OAuthClientsTable } from './schema';
+import type { OAuthClientsTable } from './schema';
 
 export interface OAuthClient {
   id: string;
@@ -59,8 +60,6 @@ export const MIN_ACCESS_TOKEN_TTL_SECONDS = 60;
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
 export const MAX_SECRET_OVERLAP_SECONDS = 7 * 24 * 3600;
-
-type Db = Kysely<KeysTables>;
 
 /** The event that drops a client from every verification cache (keyed by client id). */
 export function oauthClientInvalidation(clientId: string): Invalidation {
@@ -288,19 +287,7 @@ export async function touchOAuthClients(
   clientIds: readonly string[],
   usedAt: string,
 ): Promise<number> {
-  const CHUNK = 1000;
-  const unique = [...new Set(clientIds)];
-  let touched = 0;
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const result = await deps.db
-      .updateTable('oauth_clients')
-      .set({ last_used_at: usedAt })
-      .where('id', 'in', unique.slice(i, i + CHUNK))
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', usedAt)]))
-      .executeTakeFirst();
-    touched += Number(result.numUpdatedRows);
-  }
-  return touched;
+  return touchLastUsed(deps, 'oauth_clients', clientIds, usedAt);
 }
 
 /**
@@ -376,53 +363,6 @@ function refuseForeignSecret(secret: StoredClientSecret, environment: string): v
   if (secret.environment !== environment) {
     throw new Error(`a ${secret.environment} client secret for a ${environment} app`);
   }
-}
-
-/** The app's row, for this partner and not deleted; 404 otherwise. */
-async function requireApp(
-  db: Db,
-  scope: PartnerScope,
-  appId: string,
-): Promise<{ environment: Environment; status: string }> {
-  const app = await db
-    .selectFrom('apps')
-    .select(['environment', 'status'])
-    .where('partner_id', '=', scope.partnerId)
-    .where('id', '=', appId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!app) throw notFound('app', appId);
-  return { environment: app.environment as Environment, status: app.status };
-}
-
-/**
- * Locks the partner's app for the rest of the transaction (a no-op UPDATE takes the row lock on PostgreSQL; SQLite
- * has one writer anyway) and returns it: 404 when missing or deleted, 409 unless it is `active`.
- */
-async function lockActiveApp(
-  db: Db,
-  scope: PartnerScope,
-  appId: string,
-): Promise<{ environment: string; scopes: string }> {
-  const app = await db
-    .updateTable('apps')
-    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-    .where('partner_id', '=', scope.partnerId)
-    .where('id', '=', appId)
-    .where('deleted_at', 'is', null)
-    .returning(['environment', 'scopes', 'status'])
-    .executeTakeFirst();
-  if (!app) throw notFound('app', appId);
-  if (app.status !== 'active') {
-    throw new ProblemError(
-      'conflict',
-      `App '${appId}' is '${app.status}'; only an active app holds credentials.`,
-      {
-        extensions: { currentStatus: app.status },
-      },
-    );
-  }
-  return app;
 }
 
 /** The management view of a client, as of `now`; the digests stay in the store. */

@@ -1,6 +1,7 @@
 // Personal access tokens (`ptp_…`): bearer tokens with which a member's scripts call the management API as that
 // member, limited to `platform:read` / `platform:write`. Stored only as keyed digests; every change is audited in
 // its own transaction; verification is a format check without I/O, then one indexed lookup, and an outcome as data.
+import { touchLastUsed } from './last-used';
 import type { Page, PageRequest } from '../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../internal/src/problem/problem';
 import { fetchPage } from '../../../internal/src/store/paging';
@@ -305,19 +306,7 @@ export async function touchPersonalTokens(
   tokenIds: readonly string[],
   usedAt: string,
 ): Promise<number> {
-  const CHUNK = 1000;
-  const unique = [...new Set(tokenIds)];
-  let touched = 0;
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const result = await deps.db
-      .updateTable('personal_tokens')
-      .set({ last_used_at: usedAt })
-      .where('id', 'in', unique.slice(i, i + CHUNK))
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', usedAt)]))
-      .executeTakeFirst();
-    touched += Number(result.numUpdatedRows);
-  }
-  return touched;
+  return touchLastUsed(deps, 'personal_tokens', tokenIds, usedAt);
 }
 
 export function toPersonalToken(row: PersonalTokensTable): PersonalToken {

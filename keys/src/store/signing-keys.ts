@@ -1,6 +1,7 @@
 // An app's keys for HTTP Message Signatures (RFC 9421); a key's id is the `keyid` of its signatures. An HMAC key's
 // secret (`pts_…`) is generated here, shown once and stored ONLY sealed with the secret box, bound to the key's id
 // (the verifier needs it back). An Ed25519 key is the partner's public key; Portico never holds the private half.
+import { touchLastUsed } from './last-used';
 import type { Environment } from '../../../internal/src/http/locals';
 import type { Page, PageRequest } from '../../../internal/src/pagination';
 import { notFound, ProblemError } from '../../../internal/src/problem/problem';
@@ -237,19 +238,7 @@ export async function touchSigningKeys(
   keyIds: readonly string[],
   usedAt: string,
 ): Promise<number> {
-  const CHUNK = 1000;
-  const unique = [...new Set(keyIds)];
-  let touched = 0;
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const result = await deps.db
-      .updateTable('signing_keys')
-      .set({ last_used_at: usedAt })
-      .where('id', 'in', unique.slice(i, i + CHUNK))
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', usedAt)]))
-      .executeTakeFirst();
-    touched += Number(result.numUpdatedRows);
-  }
-  return touched;
+  return touchLastUsed(deps, 'signing_keys', keyIds, usedAt);
 }
 
 function registeredPublicKey(input: Extract<SigningKeyInput, { algorithm: 'ed25519' }>): Ed25519PublicKey {
