@@ -2,7 +2,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/internal', '<rootDir>/backends', '<rootDir>/bin', '<rootDir>/keys'],
+  roots: ['<rootDir>/internal', '<rootDir>/backends', '<rootDir>/bin', '<rootDir>/keys', '<rootDir>/portal'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],

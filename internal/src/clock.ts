@@ -21,3 +21,5 @@ export function manualClock(start: Date | string = '2026-01-01T00:00:00.000Z'): 
     },
   };
 }
+
+export type ManualClock = ReturnType<typeof manualClock>;
