@@ -56,6 +56,23 @@ const schema = z.object({
   PORTICO_CRM_PORT: port.default(8081),
   PORTICO_ORDERS_PORT: port.default(8082),
   PORTICO_ENTITLEMENTS_PORT: port.default(8083),
+  PORTICO_PORTAL_PORT: port.default(3000),
+  PORTICO_PORTAL_TRUSTED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin is scheme://host[:port], no path'))),
+  PORTICO_SECURE_COOKIES: flag.default(false),
+  PORTICO_PORTAL_PUBLIC_URL: z.string().url().optional(),
+  PORTICO_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and _ : . -')
+    .default('portico'),
   PORTICO_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -89,7 +106,15 @@ export type Config = Readonly<{
   secretKeys: SecretRing | undefined;
   /** Bearer token of the operator API. */
   operatorToken: string | undefined;
-  ports: Readonly<{ crm: number; orders: number; entitlements: number }>;
+  ports: Readonly<{ crm: number; orders: number; entitlements: number; portal: number }>;
+  /** Origins besides the portal's own that may send sign-up and sign-in (a UI served elsewhere). */
+  portalTrustedOrigins: readonly string[];
+  /** Where people open the portal, for links in emails (default: http://<host>:<portal port>). */
+  portalPublicUrl: string;
+  /** Mark the session cookie Secure even when the request arrived over HTTP (TLS ends at a proxy in front). */
+  secureCookies: boolean;
+  /** Prefix of every Redis key and channel, so installations (and test runs) sharing a Redis never collide. */
+  redisPrefix: string;
   maxBodyBytes: number;
   seedDemo: boolean;
   logLevel: LogLevel;
@@ -123,7 +148,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       crm: e.PORTICO_CRM_PORT,
       orders: e.PORTICO_ORDERS_PORT,
       entitlements: e.PORTICO_ENTITLEMENTS_PORT,
+      portal: e.PORTICO_PORTAL_PORT,
     }),
+    portalTrustedOrigins: Object.freeze(e.PORTICO_PORTAL_TRUSTED_ORIGINS),
+    secureCookies: e.PORTICO_SECURE_COOKIES,
+    portalPublicUrl: (
+      e.PORTICO_PORTAL_PUBLIC_URL ?? `http://${e.PORTICO_HOST}:${e.PORTICO_PORTAL_PORT}`
+    ).replace(/\/$/, ''),
+    redisPrefix: e.PORTICO_REDIS_PREFIX,
     maxBodyBytes: e.PORTICO_MAX_BODY_BYTES,
     seedDemo: e.PORTICO_SEED_DEMO,
     logLevel: e.PORTICO_LOG_LEVEL,

@@ -2,12 +2,33 @@
 // and environment; another partner's app is not found; deleting an app revokes its credentials.
 import { pageRequest } from '../../../internal/src/pagination';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
-import { createApiKey, getApiKey } from './api-keys';
-import { createApp, deleteApp, getApp, listApps, MAX_APPS_PER_PARTNER, reviewApp, updateApp } from './apps';
+import { randomBytes } from 'node:crypto';
+import { createSecretBoxRing } from '../domain/secret-box';
+import { createApiKey, getApiKey, revokeApiKey } from './api-keys';
+import {
+  appCredentialInvalidations,
+  createApp,
+  deleteApp,
+  getApp,
+  listApps,
+  MAX_APPS_PER_PARTNER,
+  reviewApp,
+  updateApp,
+} from './apps';
 import { listAuditEvents } from './audit-events';
+import { createOAuthClient } from './oauth-clients';
+import { createSigningKey, revokeSigningKey } from './signing-keys';
 import { changePartnerPlan } from './partners';
 import { SEEDED_PLANS } from './seeded-plans';
 import { fakeSecret, OPERATOR, openKeysStore, signUp, testApp, type TestDeps } from './test-fixtures';
+
+const secretBox = createSecretBoxRing([{ id: 'k1', secret: randomBytes(32) }]);
+
+/** A stand-in for the domain's OAuth client secret digest. */
+function fakeClientSecret() {
+  const digest = randomBytes(32).toString('base64url');
+  return { digest, pepperId: 'p1', environment: 'test' as const, last4: digest.slice(-4) };
+}
 
 describeEachStore('apps', (store) => {
   let deps: TestDeps;
@@ -187,6 +208,85 @@ describeEachStore('apps', (store) => {
       .executeTakeFirstOrThrow();
     expect(row.revoked_at).toBe(deps.clock.now().toISOString());
     await expect(deleteApp(deps, scope, app.id, t.as)).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('deleting an app returns one invalidation per credential that stopped working, and audits the counts', async () => {
+    const t = await signUp(deps);
+    const scope = { partnerId: t.partner.id };
+    const app = await testApp(deps, t);
+    const live = fakeSecret();
+    const revoked = fakeSecret();
+    const liveKey = await createApiKey(deps, scope, app.id, { name: 'live one', secret: live }, t.as);
+    const revokedKey = await createApiKey(deps, scope, app.id, { name: 'gone', secret: revoked }, t.as);
+    await revokeApiKey(deps, scope, app.id, revokedKey.id, t.as);
+    const client = await createOAuthClient(
+      deps,
+      scope,
+      app.id,
+      { name: 'c', secret: fakeClientSecret() },
+      t.as,
+    );
+    const { signingKey } = await createSigningKey(
+      { ...deps, secretBox },
+      scope,
+      app.id,
+      { algorithm: 'hmac-sha256', name: 's' },
+      t.as,
+    );
+    const { invalidations, revokedKeyDigests } = await deleteApp(deps, scope, app.id, t.as);
+    // The key revoked earlier is already refused everywhere; only credentials that worked until now are named.
+    expect(revokedKeyDigests).toEqual([live.digest]);
+    expect(invalidations).toEqual([
+      { type: 'credential', credentialId: liveKey.id, digest: live.digest },
+      { type: 'credential', credentialId: signingKey.id },
+      { type: 'credential', credentialId: client.id },
+    ]);
+    const [event] = (await listAuditEvents(deps, scope, { targetId: app.id }, pageRequest({}, 'aud'))).data;
+    expect(event).toMatchObject({
+      action: 'app.deleted',
+      details: { revokedApiKeys: 1, revokedSigningKeys: 1, deletedOAuthClients: 1 },
+    });
+  });
+
+  test("an app's cacheable credentials are its active keys, active signing keys and OAuth clients", async () => {
+    const t = await signUp(deps);
+    const other = await signUp(deps);
+    const scope = { partnerId: t.partner.id };
+    const app = await testApp(deps, t);
+    const active = fakeSecret();
+    const activeKey = await createApiKey(deps, scope, app.id, { name: 'a', secret: active }, t.as);
+    const revokedKey = await createApiKey(deps, scope, app.id, { name: 'r', secret: fakeSecret() }, t.as);
+    await revokeApiKey(deps, scope, app.id, revokedKey.id, t.as);
+    await createApiKey(
+      deps,
+      scope,
+      app.id,
+      {
+        name: 'e',
+        secret: fakeSecret(),
+        expiresAt: new Date(deps.clock.now().getTime() + 1000).toISOString(),
+      },
+      t.as,
+    );
+    const client = await createOAuthClient(
+      deps,
+      scope,
+      app.id,
+      { name: 'c', secret: fakeClientSecret() },
+      t.as,
+    );
+    const signingDeps = { ...deps, secretBox };
+    const hmac = { algorithm: 'hmac-sha256' as const, name: 's' };
+    const { signingKey } = await createSigningKey(signingDeps, scope, app.id, hmac, t.as);
+    const { signingKey: retired } = await createSigningKey(signingDeps, scope, app.id, hmac, t.as);
+    await revokeSigningKey(deps, scope, app.id, retired.id, t.as);
+    deps.clock.advance(1000);
+    expect(await appCredentialInvalidations(deps, scope, app.id)).toEqual([
+      { type: 'credential', credentialId: activeKey.id, digest: active.digest },
+      { type: 'credential', credentialId: signingKey.id },
+      { type: 'credential', credentialId: client.id },
+    ]);
+    expect(await appCredentialInvalidations(deps, { partnerId: other.partner.id }, app.id)).toEqual([]);
   });
 
   test('a partner has at most 50 apps, even when created concurrently', async () => {

@@ -7,8 +7,10 @@ import { notFound, ProblemError } from '../../../internal/src/problem/problem';
 import { violatedUniqueIndex } from '../../../internal/src/store/constraint-errors';
 import { fetchPage } from '../../../internal/src/store/paging';
 import { fromJsonText, toJsonText } from '../../../internal/src/store/query-helpers';
+import type { Invalidation } from '../events/invalidation';
 import { appendAuditEvent, type AuditContext, type AuditDetail } from './audit-events';
 import type { KeysStoreDeps, PartnerScope } from './deps';
+import { oauthClientInvalidation } from './oauth-clients';
 import type { AppsTable, KeysTables } from './schema';
 import { APPS_TENANT_NAME } from './unique-indexes';
 
@@ -249,14 +251,15 @@ export async function reviewApp(
 /**
  * Deletes an app and revokes all of its credentials in one transaction: its API keys and signing keys are marked
  * revoked and its OAuth clients removed. The row stays (hidden) for usage and audit history. Returns the digests
- * of the keys that stopped working, for cache invalidation.
+ * of the keys that stopped working and one invalidation per credential that stopped working (API keys with their
+ * digest, signing keys and OAuth clients by id), for the caller to publish once this has committed.
  */
 export async function deleteApp(
   deps: KeysStoreDeps,
   scope: PartnerScope,
   id: string,
   context: AuditContext,
-): Promise<{ revokedKeyDigests: string[] }> {
+): Promise<{ revokedKeyDigests: string[]; invalidations: Invalidation[] }> {
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (trx) => {
     const app = await trx
@@ -274,29 +277,88 @@ export async function deleteApp(
       .where('partner_id', '=', scope.partnerId)
       .where('app_id', '=', id)
       .where('revoked_at', 'is', null)
-      .returning(['digest'])
+      .returning(['id', 'digest'])
       .execute();
-    await trx
+    const signingKeys = await trx
       .updateTable('signing_keys')
       .set({ status: 'revoked', revoked_at: now })
       .where('partner_id', '=', scope.partnerId)
       .where('app_id', '=', id)
       .where('status', '=', 'active')
+      .returning(['id'])
       .execute();
-    await trx
+    const clients = await trx
       .deleteFrom('oauth_clients')
       .where('partner_id', '=', scope.partnerId)
       .where('app_id', '=', id)
+      .returning(['id'])
       .execute();
     await appendAuditEvent(trx, deps, context, {
       partnerId: scope.partnerId,
       action: 'app.deleted',
       target: { type: 'app', id },
       app: { id, environment: app.environment as Environment },
-      details: { revokedApiKeys: keys.length },
+      details: {
+        revokedApiKeys: keys.length,
+        revokedSigningKeys: signingKeys.length,
+        deletedOAuthClients: clients.length,
+      },
     });
-    return { revokedKeyDigests: keys.map((k) => k.digest) };
+    return {
+      revokedKeyDigests: keys.map((k) => k.digest),
+      invalidations: credentialInvalidations(keys, signingKeys, clients),
+    };
   });
+}
+
+/**
+ * One invalidation per credential of the app that a verifier may hold in its cache with the app's scopes and
+ * status: its active API keys (with their digests), its OAuth clients and its active signing keys. Revoked and
+ * expired credentials are left out: a cached copy of one is refused whatever its app says. Read after a change to
+ * the app has committed (updateApp), so a credential verified meanwhile was read with the new values anyway.
+ */
+export async function appCredentialInvalidations(
+  deps: Pick<KeysStoreDeps, 'db' | 'clock'>,
+  scope: PartnerScope,
+  appId: string,
+): Promise<Invalidation[]> {
+  const now = deps.clock.now().toISOString();
+  const [keys, signingKeys, clients] = await Promise.all([
+    deps.db
+      .selectFrom('api_keys')
+      .select(['id', 'digest'])
+      .where('partner_id', '=', scope.partnerId)
+      .where('app_id', '=', appId)
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .execute(),
+    deps.db
+      .selectFrom('signing_keys')
+      .select(['id'])
+      .where('partner_id', '=', scope.partnerId)
+      .where('app_id', '=', appId)
+      .where('status', '=', 'active')
+      .execute(),
+    deps.db
+      .selectFrom('oauth_clients')
+      .select(['id'])
+      .where('partner_id', '=', scope.partnerId)
+      .where('app_id', '=', appId)
+      .execute(),
+  ]);
+  return credentialInvalidations(keys, signingKeys, clients);
+}
+
+function credentialInvalidations(
+  apiKeys: ReadonlyArray<{ id: string; digest: string }>,
+  signingKeys: ReadonlyArray<{ id: string }>,
+  oauthClients: ReadonlyArray<{ id: string }>,
+): Invalidation[] {
+  return [
+    ...apiKeys.map((k): Invalidation => ({ type: 'credential', credentialId: k.id, digest: k.digest })),
+    ...signingKeys.map((k): Invalidation => ({ type: 'credential', credentialId: k.id })),
+    ...oauthClients.map((c) => oauthClientInvalidation(c.id)),
+  ];
 }
 
 /**

@@ -1,7 +1,5 @@
 // The acceptance test of DESIGN.md's promise: two processes share the store and Redis; a key revoked in one is
 // refused by the other within 1 second. The delay is measured and printed.
-import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../../internal/src/clock';
 import { createIdGenerator } from '../../../internal/src/ids';
@@ -15,42 +13,7 @@ import { createApiKey, revokeApiKey } from '../store/api-keys';
 import { signUp, testApp } from '../store/test-fixtures';
 import { keysMigrations } from '../store/migrations';
 import type { KeysTables } from '../store/schema';
-import type { VerifierProcessOptions } from './testing/verifier-process';
-
-const CHILD = path.join(__dirname, 'testing', 'verifier-process.ts');
-
-class VerifierProcess {
-  private next = 0;
-  private readonly waiting = new Map<number, (outcome: string) => void>();
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: { id?: number; outcome?: string }) => {
-      if (m.id !== undefined) this.waiting.get(m.id)?.(m.outcome!);
-    });
-  }
-
-  static async start(options: VerifierProcessOptions): Promise<VerifierProcess> {
-    const child = fork(CHILD, [JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`verifier process exited with ${code}`)));
-    });
-    return new VerifierProcess(child);
-  }
-
-  verify(key: string): Promise<string> {
-    const id = ++this.next;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.child.send({ id, verify: key });
-    });
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ stop: true });
-    await exited;
-  }
-}
+import { VerifierProcess } from './testing/verifier-client';
 
 describeEachStore('revocation across processes', (store) => {
   describeWithRedis('two processes sharing Redis', (redis) => {

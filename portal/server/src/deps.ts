@@ -11,6 +11,7 @@ import type { SecretRing } from '../../../keys/src/domain/secret-ring';
 import type { InvalidationBus } from '../../../keys/src/events/invalidation';
 import type { KeysTables } from '../../../keys/src/store/schema';
 import type { AttemptLimiter } from './auth/attempt-limiter';
+import type { Mailer } from './mail/mailer';
 
 /** Failed sign-ins counted per email address and per client address (LOGIN_RULES). */
 export interface LoginLimiters {
@@ -33,6 +34,10 @@ export interface PortalDeps {
   invalidations: InvalidationBus;
   /** Sign-in attempts per address and per client (password guessing → 429). */
   loginLimiters: LoginLimiters;
+  /** Sends invitation emails (an outbox directory on the embedded defaults). */
+  mailer: Mailer;
+  /** Where people open the portal UI, for links in emails, e.g. http://127.0.0.1:3000. */
+  publicUrl: string;
   /**
    * Origins allowed to send sign-up, sign-in and invitation acceptance (login CSRF). The portal's own origin (the
    * request's Host) is always allowed; list others when the UI is served from another origin.

@@ -48,15 +48,9 @@ export function authenticate(
       if (!match) throw unauthenticated('malformed Authorization header');
       const token = match[1]!;
       if (token.startsWith('ptp_')) {
-        if (!accepts('personalToken')) {
-          if (accepts('session')) {
-            throw new ProblemError(
-              'forbidden',
-              'This operation needs a signed-in session; a personal access token cannot call it.',
-            );
-          }
-          throw unauthenticated(`personal token on ${policy.operationId}`);
-        }
+        // Operations that take only a session (the session itself, minting tokens) answer any other credential
+        // like a missing one: a personal token can neither mint tokens nor stand in for a signed-in person.
+        if (!accepts('personalToken')) throw unauthenticated(`personal token on ${policy.operationId}`);
         return personalTokenCaller(token);
       }
       if (accepts('operatorToken') && timingSafeEqual(sha256(token), operatorDigest))

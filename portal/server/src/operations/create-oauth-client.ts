@@ -1,9 +1,35 @@
-// STUB createOAuthClient: replaced by its implementation.
+// POST /apps/{appId}/oauth-clients: a client-credentials client and its secret (`pto_<env>_…`), shown in this
+// response only. The store checks the app is active (409), the 5-client limit (409) and the scopes (422).
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
+import { resourceLocation } from '../../../../internal/src/http/location';
+import { createOAuthClientWithSecret } from '../../../../keys/src/oauth/oauth-client-secrets';
+import { getApp } from '../../../../keys/src/store/apps';
+import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
-export function createOAuthClient(_deps: PortalDeps): OperationHandler {
-  return async () => {
-    throw new Error('createOAuthClient is not implemented yet');
+interface OAuthClientCreateBody {
+  name: string;
+  scopes?: string[];
+  accessTokenTtlSeconds?: number;
+}
+
+export function createOAuthClient(deps: PortalDeps): OperationHandler {
+  return async (req, res) => {
+    const scope = partnerScopeOf(res);
+    const appId = String(req.params.appId);
+    // 404 before 403: a developer learns nothing about another partner's app, then may not touch a live one.
+    const app = await getApp(deps, scope, appId);
+    assertMayChangeApp(res, app.environment);
+    const body = req.body as OAuthClientCreateBody;
+    const created = await createOAuthClientWithSecret(
+      deps,
+      deps.peppers,
+      scope,
+      appId,
+      { name: body.name, scopes: body.scopes, accessTokenTtlSeconds: body.accessTokenTtlSeconds },
+      auditContextOf(req, res),
+    );
+    res.location(resourceLocation(res, `apps/${appId}/oauth-clients`, created.oauthClient.id));
+    res.status(201).json({ oauthClient: created.oauthClient, clientSecret: created.clientSecret });
   };
 }

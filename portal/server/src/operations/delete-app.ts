@@ -1,9 +1,18 @@
-// STUB deleteApp: replaced by its implementation.
+// DELETE /apps/{appId}: hides the app and revokes every credential of it in one transaction, then tells every
+// verifier to drop each of those credentials (the gateway refuses them within a second). Usage and audit remain.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
+import { deleteApp as deleteStoredApp, getApp } from '../../../../keys/src/store/apps';
+import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
-export function deleteApp(_deps: PortalDeps): OperationHandler {
-  return async () => {
-    throw new Error('deleteApp is not implemented yet');
+export function deleteApp(deps: PortalDeps): OperationHandler {
+  return async (req, res) => {
+    const scope = partnerScopeOf(res);
+    const appId = String(req.params.appId);
+    const app = await getApp(deps, scope, appId);
+    assertMayChangeApp(res, app.environment);
+    const { invalidations } = await deleteStoredApp(deps, scope, appId, auditContextOf(req, res));
+    for (const event of invalidations) await deps.invalidations.publish(event);
+    res.status(204).end();
   };
 }

@@ -1,9 +1,13 @@
-// STUB getApiKey: replaced by its implementation.
+// GET /apps/{appId}/api-keys/{apiKeyId}: one key of the app, with its prefix and last four characters only.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
+import { getApiKey as getStoredApiKey } from '../../../../keys/src/store/api-keys';
+import { partnerScopeOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
-export function getApiKey(_deps: PortalDeps): OperationHandler {
-  return async () => {
-    throw new Error('getApiKey is not implemented yet');
+export function getApiKey(deps: PortalDeps): OperationHandler {
+  return async (req, res) => {
+    res.json(
+      await getStoredApiKey(deps, partnerScopeOf(res), String(req.params.appId), String(req.params.apiKeyId)),
+    );
   };
 }

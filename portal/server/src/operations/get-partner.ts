@@ -1,9 +1,11 @@
-// STUB getPartner: replaced by its implementation.
+// GET /partner: the caller's partner, with its status and plan.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
+import { getPartner as getPartnerInStore } from '../../../../keys/src/store/partners';
+import { memberOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
-export function getPartner(_deps: PortalDeps): OperationHandler {
-  return async () => {
-    throw new Error('getPartner is not implemented yet');
+export function getPartner(deps: PortalDeps): OperationHandler {
+  return async (_req, res) => {
+    res.json(await getPartnerInStore(deps, memberOf(res).partnerId));
   };
 }

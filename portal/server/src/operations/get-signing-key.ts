@@ -1,9 +1,14 @@
-// STUB getSigningKey: replaced by its implementation.
+// GET /apps/{appId}/signing-keys/{signingKeyId}: one signing key of the app (never its secret); another app's key,
+// or another partner's, is a 404 like a missing one.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
+import { getSigningKey as getKey } from '../../../../keys/src/store/signing-keys';
+import { partnerScopeOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
-export function getSigningKey(_deps: PortalDeps): OperationHandler {
-  return async () => {
-    throw new Error('getSigningKey is not implemented yet');
+export function getSigningKey(deps: PortalDeps): OperationHandler {
+  return async (req, res) => {
+    res.json(
+      await getKey(deps, partnerScopeOf(res), String(req.params.appId), String(req.params.signingKeyId)),
+    );
   };
 }

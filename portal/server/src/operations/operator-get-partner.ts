@@ -1,9 +1,10 @@
-// STUB operatorGetPartner: replaced by its implementation.
+// GET /operator/partners/{partnerId}: any partner of the installation, whatever its state. The operator only.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
+import { getPartner } from '../../../../keys/src/store/partners';
 import type { PortalDeps } from '../deps';
 
-export function operatorGetPartner(_deps: PortalDeps): OperationHandler {
-  return async () => {
-    throw new Error('operatorGetPartner is not implemented yet');
+export function operatorGetPartner(deps: PortalDeps): OperationHandler {
+  return async (req, res) => {
+    res.json(await getPartner(deps, String(req.params.partnerId)));
   };
 }

@@ -1,9 +1,28 @@
-// STUB revokeApiKey: replaced by its implementation.
+// POST /apps/{appId}/api-keys/{apiKeyId}/revoke: revokes an active key at once and tells every verifier to drop
+// it; the key stays listed as `revoked`. A key already revoked or expired is a 409 that says its status.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
+import { ProblemError } from '../../../../internal/src/problem/problem';
+import { revokeApiKey as revokeStoredApiKey } from '../../../../keys/src/store/api-keys';
+import { getApp } from '../../../../keys/src/store/apps';
+import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
-export function revokeApiKey(_deps: PortalDeps): OperationHandler {
-  return async () => {
-    throw new Error('revokeApiKey is not implemented yet');
+export function revokeApiKey(deps: PortalDeps): OperationHandler {
+  return async (req, res) => {
+    const scope = partnerScopeOf(res);
+    const appId = String(req.params.appId);
+    const apiKeyId = String(req.params.apiKeyId);
+    const app = await getApp(deps, scope, appId);
+    assertMayChangeApp(res, app.environment);
+    const result = await revokeStoredApiKey(deps, scope, appId, apiKeyId, auditContextOf(req, res));
+    if (!result.changed) {
+      throw new ProblemError(
+        'invalid_transition',
+        `API key '${apiKeyId}' is already ${result.apiKey.status}; only an active key can be revoked.`,
+        { extensions: { currentStatus: result.apiKey.status } },
+      );
+    }
+    await deps.invalidations.publish({ type: 'credential', credentialId: apiKeyId, digest: result.digest });
+    res.json(result.apiKey);
   };
 }

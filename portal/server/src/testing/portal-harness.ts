@@ -19,6 +19,7 @@ import type { TestStore } from '../../../../internal/src/testing/test-store';
 import { TEST_MAX_BODY_BYTES, TEST_PROBLEM_BASE_URL } from '../../../../internal/src/testing/service-harness';
 import { createPepperRing } from '../../../../keys/src/domain/key-digest';
 import type { ScryptParams } from '../../../../keys/src/domain/password';
+import type { RingSecret } from '../../../../keys/src/domain/secret-ring';
 import { createSecretBoxRing } from '../../../../keys/src/domain/secret-box';
 import {
   memoryInvalidationBus,
@@ -31,6 +32,7 @@ import { PLATFORM_SPEC_PATH, createManagementApp } from '../app';
 import { LOGIN_RULES, memoryAttemptLimiter } from '../auth/attempt-limiter';
 import { SESSION_COOKIE } from '../auth/session-cookie';
 import type { PortalDeps } from '../deps';
+import { memoryMailer, type MailMessage } from '../mail/mailer';
 
 /** Cheap hashing for tests (the production cost is deliberate, ~0.35 s per hash). */
 export const TEST_SCRYPT: ScryptParams = Object.freeze({
@@ -51,6 +53,8 @@ export interface TestPortal {
   deps: PortalDeps;
   clock: ManualClock;
   database: Database<KeysTables>;
+  /** Every email the portal sent (invitations), in order. */
+  mail: MailMessage[];
   /** Every invalidation the API published, in order. */
   invalidations: Invalidation[];
   operatorToken: string;
@@ -78,13 +82,20 @@ export interface MemberSession {
 
 export async function startTestPortal(
   store: TestStore,
-  options: { name?: string; scrypt?: ScryptParams; invalidations?: InvalidationBus } = {},
+  options: {
+    name?: string;
+    scrypt?: ScryptParams;
+    invalidations?: InvalidationBus;
+    /** The pepper ring (another process verifying keys must share it). */
+    peppers?: RingSecret[];
+  } = {},
 ): Promise<TestPortal> {
   const database = await store.open<KeysTables>(options.name ?? 'keys', keysMigrations);
   const clock = manualClock(new Date().toISOString());
   const operatorToken = randomBytes(32).toString('base64url');
   const bus = options.invalidations ?? memoryInvalidationBus();
   const published: Invalidation[] = [];
+  const mailer = memoryMailer();
   bus.subscribe((event) => published.push(event));
   validator ??= createSpecValidator({ specPath: PLATFORM_SPEC_PATH, validateResponses: true });
   spec ??= await loadSpec(PLATFORM_SPEC_PATH);
@@ -93,10 +104,12 @@ export async function startTestPortal(
     clock,
     newId: createIdGenerator(() => clock.now().getTime()),
     logger: createLogger({ level: loadConfig().testLogLevel }),
-    peppers: createPepperRing([{ id: 'p1', secret: randomBytes(32) }]),
+    peppers: createPepperRing(options.peppers ?? [{ id: 'p1', secret: randomBytes(32) }]),
     secretBox: createSecretBoxRing([{ id: 's1', secret: randomBytes(32) }]),
     operatorToken,
     invalidations: bus,
+    mailer,
+    publicUrl: 'http://portal.test',
     loginLimiters: {
       address: memoryAttemptLimiter(LOGIN_RULES.address, clock),
       client: memoryAttemptLimiter(LOGIN_RULES.client, clock),
@@ -134,6 +147,7 @@ export async function startTestPortal(
     clock,
     database,
     invalidations: published,
+    mail: mailer.sent,
     operatorToken,
     anonymous,
     operator: withHeaders({ authorization: `Bearer ${operatorToken}` }),

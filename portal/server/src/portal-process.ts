@@ -1,0 +1,137 @@
+// Runs the portal server in this process: resolves the secrets, opens and migrates the control-plane store (SQLite
+// under PORTICO_DATA_DIR, or the `keys` schema of DATABASE_URL), connects Redis when REDIS_URL is set (shared login
+// limits, invalidation to every gateway), listens, sweeps ended sessions, and stops cleanly.
+import path from 'node:path';
+import type { Clock } from '../../../internal/src/clock';
+import { systemClock } from '../../../internal/src/clock';
+import type { Config } from '../../../internal/src/config';
+import { createIdGenerator } from '../../../internal/src/ids';
+import type { Logger } from '../../../internal/src/logger';
+import { connectRedis, type Redis } from '../../../internal/src/redis';
+import { resolveSecrets } from '../../../internal/src/secrets';
+import { startServer } from '../../../internal/src/http/start-server';
+import { openDatabase, targetFor, type Database } from '../../../internal/src/store/database';
+import { migrateToLatest } from '../../../internal/src/store/migrate';
+import { createPepperRing } from '../../../keys/src/domain/key-digest';
+import { createSecretBoxRing } from '../../../keys/src/domain/secret-box';
+import { memoryInvalidationBus, redisInvalidationBus } from '../../../keys/src/events/invalidation';
+import { keysMigrations } from '../../../keys/src/store/migrations';
+import type { KeysTables } from '../../../keys/src/store/schema';
+import { deleteExpiredSessions } from '../../../keys/src/store/sessions';
+import { createManagementApp } from './app';
+import { LOGIN_RULES, memoryAttemptLimiter, redisAttemptLimiter } from './auth/attempt-limiter';
+import type { LoginLimiters, PortalDeps } from './deps';
+import { outboxMailer } from './mail/mailer';
+
+export const KEYS_STORE_NAME = 'keys';
+const SESSION_SWEEP_MS = 10 * 60 * 1000;
+
+export interface RunningPortal {
+  /** The management API's base URL, e.g. http://127.0.0.1:3000/api/v1. */
+  apiUrl: string;
+  store: string;
+  /** Where generated secrets (operator token included) are kept on the embedded defaults. */
+  secretsFile: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startPortal(options: {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+}): Promise<RunningPortal> {
+  const { config } = options;
+  const logger = options.logger.child({ service: 'portal' });
+  const clock = options.clock ?? systemClock;
+  const secrets = resolveSecrets(config);
+  const closers: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const database = await openDatabase<KeysTables>(
+      targetFor(KEYS_STORE_NAME, {
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        schemaPrefix: config.pgSchemaPrefix,
+      }),
+    );
+    closers.push(() => database.close());
+    const applied = await migrateToLatest(database as Database<unknown>, keysMigrations);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+    let redis: Redis | undefined;
+    if (config.redisUrl) {
+      redis = await connectRedis({ url: config.redisUrl, name: 'portico-portal' });
+      const connection = redis;
+      closers.push(async () => connection.disconnect());
+    }
+    const invalidations = config.redisUrl
+      ? await redisInvalidationBus({ url: config.redisUrl, prefix: config.redisPrefix, logger })
+      : memoryInvalidationBus();
+    closers.push(() => invalidations.close());
+
+    const deps: PortalDeps = {
+      db: database.db,
+      clock,
+      newId: createIdGenerator(() => clock.now().getTime()),
+      logger,
+      peppers: createPepperRing(secrets.keyPeppers),
+      secretBox: createSecretBoxRing(secrets.secretKeys),
+      operatorToken: secrets.operatorToken,
+      invalidations,
+      mailer: outboxMailer({
+        dir: path.join(config.dataDir, 'outbox'),
+        from: 'Portico <portal@portico.invalid>',
+        clock,
+      }),
+      publicUrl: config.portalPublicUrl,
+      loginLimiters: loginLimiters(redis, config.redisPrefix, clock, logger),
+      trustedOrigins: config.portalTrustedOrigins,
+      secureCookies: config.secureCookies,
+      problemBaseUrl: config.problemBaseUrl,
+      maxBodyBytes: config.maxBodyBytes,
+      validateResponses: false,
+    };
+    const server = await startServer(createManagementApp(deps), {
+      host: config.host,
+      port: config.ports.portal,
+    });
+    closers.push(() => server.close());
+
+    const sweep = setInterval(() => {
+      deleteExpiredSessions(deps).catch((error: unknown) =>
+        logger.warn({ err: error }, 'sweeping ended sessions failed'),
+      );
+    }, SESSION_SWEEP_MS);
+    sweep.unref();
+    closers.push(async () => clearInterval(sweep));
+
+    return {
+      apiUrl: `${server.baseUrl}/api/v1`,
+      store: database.describe,
+      secretsFile: secrets.generatedFile,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function loginLimiters(
+  redis: Redis | undefined,
+  prefix: string,
+  clock: Clock,
+  logger: Logger,
+): LoginLimiters {
+  if (!redis) {
+    return {
+      address: memoryAttemptLimiter(LOGIN_RULES.address, clock),
+      client: memoryAttemptLimiter(LOGIN_RULES.client, clock),
+    };
+  }
+  const shared = (name: 'address' | 'client') =>
+    redisAttemptLimiter({ redis, prefix, name: `login-${name}`, rule: LOGIN_RULES[name], clock, logger });
+  return { address: shared('address'), client: shared('client') };
+}
