@@ -68,6 +68,12 @@ const schema = z.object({
     )
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin is scheme://host[:port], no path'))),
   PORTICO_SECURE_COOKIES: flag.default(false),
+  PORTICO_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string =>
+      v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
+    ),
   PORTICO_PORTAL_PUBLIC_URL: z.string().url().optional(),
   PORTICO_REDIS_PREFIX: z
     .string()
@@ -111,6 +117,8 @@ export type Config = Readonly<{
   portalTrustedOrigins: readonly string[];
   /** Where people open the portal, for links in emails (default: http://<host>:<portal port>). */
   portalPublicUrl: string;
+  /** Express `trust proxy` for the portal: false, true, a hop count, or addresses/subnets ('loopback'). */
+  trustProxy: boolean | number | string;
   /** Mark the session cookie Secure even when the request arrived over HTTP (TLS ends at a proxy in front). */
   secureCookies: boolean;
   /** Prefix of every Redis key and channel, so installations (and test runs) sharing a Redis never collide. */
@@ -152,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     portalTrustedOrigins: Object.freeze(e.PORTICO_PORTAL_TRUSTED_ORIGINS),
     secureCookies: e.PORTICO_SECURE_COOKIES,
+    trustProxy: e.PORTICO_TRUST_PROXY,
     portalPublicUrl: (
       e.PORTICO_PORTAL_PUBLIC_URL ?? `http://${e.PORTICO_HOST}:${e.PORTICO_PORTAL_PORT}`
     ).replace(/\/$/, ''),

@@ -130,6 +130,35 @@ describeEachStore('API keys', (store) => {
     await createApiKey(deps, t.scope, t.app.id, { name: 'replacement', secret: fakeSecret() }, t.as);
   });
 
+  test('rolling with an overlap cannot grow an app past 20 active keys; with no overlap it can always roll', async () => {
+    const t = await tenantWithApp();
+    const keys = [];
+    for (let i = 0; i < MAX_ACTIVE_KEYS_PER_APP; i++) {
+      keys.push(await createApiKey(deps, t.scope, t.app.id, { name: `k${i}`, secret: fakeSecret() }, t.as));
+    }
+    await expect(
+      rollApiKey(deps, t.scope, t.app.id, keys[0]!.id, { overlapSeconds: 3600, secret: fakeSecret() }, t.as),
+    ).rejects.toMatchObject({ status: 409 });
+    // The refused roll changed nothing: the key can still be rolled, with no overlap.
+    const rolled = await rollApiKey(
+      deps,
+      t.scope,
+      t.app.id,
+      keys[0]!.id,
+      { overlapSeconds: 0, secret: fakeSecret() },
+      t.as,
+    );
+    expect(rolled.previousApiKey.status).toBe('expired');
+    const active = await listApiKeys(
+      deps,
+      t.scope,
+      t.app.id,
+      { status: 'active' },
+      pageRequest({ limit: 100 }, 'key'),
+    );
+    expect(active.data).toHaveLength(MAX_ACTIVE_KEYS_PER_APP);
+  });
+
   test('a write that fails leaves neither the key nor its audit event behind', async () => {
     const t = await tenantWithApp();
     const secret = fakeSecret();

@@ -83,14 +83,7 @@ export async function createApiKey(
         errors: [{ pointer: '/scopes', detail: `not among the app's scopes: ${outside.join(', ')}` }],
       });
     }
-    const { n } = await trx
-      .selectFrom('api_keys')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('partner_id', '=', scope.partnerId)
-      .where('app_id', '=', appId)
-      .where(isActive(now))
-      .executeTakeFirstOrThrow();
-    if (Number(n) >= MAX_ACTIVE_KEYS_PER_APP) {
+    if ((await countActiveKeys(trx, scope, appId, now)) >= MAX_ACTIVE_KEYS_PER_APP) {
       throw new ProblemError('conflict', `An app holds at most ${MAX_ACTIVE_KEYS_PER_APP} active keys.`);
     }
     const row = newKeyRow(deps, app, {
@@ -269,6 +262,14 @@ export async function rollApiKey(
         extensions: { currentStatus: keyStatus(old, now) },
       });
     }
+    // During the overlap the old key stays active beside the new one: a chain of rolls must not outgrow the limit.
+    if ((await countActiveKeys(trx, scope, appId, now)) > MAX_ACTIVE_KEYS_PER_APP) {
+      throw new ProblemError(
+        'conflict',
+        `An app holds at most ${MAX_ACTIVE_KEYS_PER_APP} active keys, and the key being rolled stays active until ` +
+          'its overlap ends: revoke a key first, or roll with overlapSeconds 0.',
+      );
+    }
     await appendAuditEvent(trx, deps, context, {
       partnerId: scope.partnerId,
       action: 'api_key.rolled',
@@ -288,6 +289,17 @@ export async function rollApiKey(
       previousDigest: old.digest,
     };
   });
+}
+
+async function countActiveKeys(trx: Db, scope: PartnerScope, appId: string, now: string): Promise<number> {
+  const { n } = await trx
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partner_id', '=', scope.partnerId)
+    .where('app_id', '=', appId)
+    .where(isActive(now))
+    .executeTakeFirstOrThrow();
+  return Number(n);
 }
 
 /**

@@ -8,7 +8,7 @@ import { generateInvitationToken, generatePersonalToken } from '../domain/key-fo
 import { listAuditEvents } from './audit-events';
 import { changeMemberRole, removeMember } from './member-changes';
 import { acceptInvitation, inviteMember } from './member-invitations';
-import type { Role } from './members';
+import { getMember, type Role } from './members';
 import { createPersonalToken, verifyPersonalToken } from './personal-tokens';
 import { createSession, findSessionByToken } from './sessions';
 import { memberContext, openKeysStore, signUp, type TestDeps } from './test-fixtures';
@@ -59,6 +59,28 @@ describeEachStore('member role changes and removal', (store) => {
     expect(events.data.map((e) => e.details)).toEqual([
       expect.objectContaining({ from: 'developer', to: 'admin' }),
     ]);
+  });
+
+  test('the guard sees the member as locked: a promotion committed first makes an admin-only change refuse', async () => {
+    const tenant = await signUp(deps);
+    const scope = { partnerId: tenant.partner.id };
+    const target = await join(tenant, 'developer');
+    const adminRule = (member: { role: Role }) => {
+      if (member.role === 'owner') throw new Error('an admin cannot change an owner');
+    };
+    // The owner's promotion and the admin's demotion race; whichever order they commit in, an owner promoted
+    // first is never demoted or removed by the admin's change.
+    const results = await Promise.allSettled([
+      changeMemberRole(deps, scope, target.id, 'owner', tenant.as),
+      changeMemberRole(deps, scope, target.id, 'viewer', tenant.as, adminRule),
+    ]);
+    expect(results[0].status).toBe('fulfilled');
+    // Either the demotion ran first (then the promotion) or it was refused: the member ends an owner both ways.
+    expect((await getMember(deps, scope, target.id)).role).toBe('owner');
+    await expect(removeMember(deps, scope, target.id, tenant.as, adminRule)).rejects.toThrow(
+      'an admin cannot change an owner',
+    );
+    expect((await getMember(deps, scope, target.id)).role).toBe('owner');
   });
 
   test('the last owner can be neither demoted nor removed (409); with a second owner both can', async () => {

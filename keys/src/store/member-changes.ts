@@ -12,6 +12,13 @@ import { endMemberSessions } from './sessions';
 type Db = Kysely<KeysTables>;
 
 /**
+ * The caller's rule about who it may change (an admin may not touch an owner), applied to the member as read under
+ * the partner's lock — so a concurrent promotion cannot slip between the check and the change. Throws to refuse.
+ */
+export type MemberGuard = (target: Member) => void;
+const allowAny: MemberGuard = () => undefined;
+
+/**
  * Changes a member's role; the same role again changes nothing and records nothing. Taking the owner role from
  * the last active owner is a 409. Who may do it (an admin may neither change an owner nor grant `owner`) is the
  * caller's check. Sessions and tokens read the role at each request, so the change applies at once.
@@ -22,10 +29,12 @@ export async function changeMemberRole(
   memberId: string,
   role: Role,
   context: AuditContext,
+  mayChange: MemberGuard = allowAny,
 ): Promise<Member> {
   return deps.db.transaction().execute(async (trx) => {
     await lockPartner(trx, scope);
     const target = await memberRow(trx, scope, memberId);
+    mayChange(toMember(target));
     if (target.role === role) return toMember(target);
     if (role !== 'owner') await refuseLosingLastOwner(trx, scope, target, 'demoted');
     const updated = await trx
@@ -61,10 +70,12 @@ export async function removeMember(
   scope: PartnerScope,
   memberId: string,
   context: AuditContext,
+  mayRemove: MemberGuard = allowAny,
 ): Promise<RemovedMember> {
   return deps.db.transaction().execute(async (trx) => {
     await lockPartner(trx, scope);
     const target = await memberRow(trx, scope, memberId);
+    mayRemove(toMember(target));
     await refuseLosingLastOwner(trx, scope, target, 'removed');
     const sessionsEnded = await endMemberSessions(
       trx,

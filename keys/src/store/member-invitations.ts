@@ -143,7 +143,8 @@ export async function reinviteMember(
   });
 }
 
-export type InvitationFailure = 'malformed' | 'not_found' | 'expired';
+/** `partner_suspended`: a suspended partner changes nothing, and gaining a member is a change (platform spec). */
+export type InvitationFailure = 'malformed' | 'not_found' | 'expired' | 'partner_suspended';
 
 export type InvitationAcceptance =
   { outcome: 'accepted'; member: Member; partner: Partner } | { outcome: InvitationFailure };
@@ -176,12 +177,19 @@ export async function acceptInvitation(
   const digests = candidateDigests(deps.peppers, input.token as string).map((d) => d.digest);
   const pending = await deps.db
     .selectFrom('members')
-    .select(['id', 'email', 'invitation_expires_at'])
-    .where('invitation_digest', 'in', digests)
-    .where('status', '=', 'invited')
+    .innerJoin('partners', 'partners.id', 'members.partner_id')
+    .select([
+      'members.id',
+      'members.email',
+      'members.invitation_expires_at',
+      'partners.status as partner_status',
+    ])
+    .where('members.invitation_digest', 'in', digests)
+    .where('members.status', '=', 'invited')
     .executeTakeFirst();
   if (!pending) return { outcome: 'not_found' };
   if (!isFuture(pending.invitation_expires_at, deps.clock.now())) return { outcome: 'expired' };
+  if (pending.partner_status !== 'active') return { outcome: 'partner_suspended' };
 
   const problems = checkPasswordPolicy(input.password, {
     email: pending.email,

@@ -1,8 +1,9 @@
 // The management API (specs/platform) as an Express app, no listen and no env: requests are authenticated and
 // authorised from the spec's policies, validated against the spec, and dispatched by operationId.
 import path from 'node:path';
-import type { RequestHandler } from 'express';
-import { createServiceApp } from '../../../internal/src/http/service-app';
+import type { Request, RequestHandler, Response } from 'express';
+import { ProblemError } from '../../../internal/src/problem/problem';
+import { createServiceApp, type OperationHandler } from '../../../internal/src/http/service-app';
 import { serverBasePath } from '../../../internal/src/http/spec-operations';
 import { authenticate } from './auth/authenticate';
 import { loadOperationPolicies } from './auth/operation-policies';
@@ -19,9 +20,9 @@ export function createManagementApp(deps: PortalDeps) {
     res.set('Cache-Control', 'no-store');
     return authenticateRequest(req, res, next);
   };
-  return createServiceApp({
+  const app = createServiceApp({
     specPath: PLATFORM_SPEC_PATH,
-    handlers: managementOperations(deps),
+    handlers: guarded(managementOperations(deps)),
     authenticate: noStore,
     logger: deps.logger,
     newId: deps.newId,
@@ -30,4 +31,28 @@ export function createManagementApp(deps: PortalDeps) {
     validateResponses: deps.validateResponses,
     specValidator: deps.specValidator,
   });
+  // Behind a TLS-terminating proxy, req.ip, req.protocol and req.secure come from X-Forwarded-* (Express 5).
+  app.set('trust proxy', deps.trustProxy);
+  return app;
+}
+
+/**
+ * Fails closed: a handler runs only if authentication ran for the very operation the validator dispatched to it.
+ * Should the two routers ever disagree on a path (case, encoding, a trailing slash), the request is refused instead
+ * of reaching a handler that assumes a checked caller.
+ */
+function guarded(handlers: Record<string, OperationHandler>): Record<string, OperationHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([operationId, handler]) => [
+      operationId,
+      (req: Request, res: Response) => {
+        if (res.locals.policy?.operationId !== operationId || res.locals.caller === undefined) {
+          throw new ProblemError('route_not_found', `No operation matches ${req.method} ${req.path}.`, {
+            internalMessage: `authorisation ran for ${res.locals.policy?.operationId ?? 'nothing'}, dispatch chose ${operationId}`,
+          });
+        }
+        return handler(req, res);
+      },
+    ]),
+  );
 }

@@ -9,6 +9,7 @@ import type { ScryptParams } from '../../../keys/src/domain/password';
 import type { SecretBoxRing } from '../../../keys/src/domain/secret-box';
 import type { SecretRing } from '../../../keys/src/domain/secret-ring';
 import type { InvalidationBus } from '../../../keys/src/events/invalidation';
+import type { LastUsedRecorder } from '../../../keys/src/verify/last-used-recorder';
 import type { KeysTables } from '../../../keys/src/store/schema';
 import type { AttemptLimiter } from './auth/attempt-limiter';
 import type { Mailer } from './mail/mailer';
@@ -32,6 +33,8 @@ export interface PortalDeps {
   operatorToken: string;
   /** Tells every process (gateways) that a credential, an app or a partner changed. */
   invalidations: InvalidationBus;
+  /** Records when each personal access token was last used, in batches off the request path. */
+  personalTokenUse: LastUsedRecorder;
   /** Sign-in attempts per address and per client (password guessing → 429). */
   loginLimiters: LoginLimiters;
   /** Sends invitation emails (an outbox directory on the embedded defaults). */
@@ -43,6 +46,11 @@ export interface PortalDeps {
    * request's Host) is always allowed; list others when the UI is served from another origin.
    */
   trustedOrigins: readonly string[];
+  /**
+   * Express's `trust proxy`: whom to believe about the client's address and protocol (X-Forwarded-*). false when
+   * clients connect directly; e.g. 'loopback' or 1 behind one reverse proxy.
+   */
+  trustProxy: boolean | number | string;
   /** Set the session cookie's Secure attribute even over plain HTTP (behind a TLS-terminating proxy). */
   secureCookies: boolean;
   /** Password hashing cost; tests lower it (the default costs ~100 ms of CPU per hash, on purpose). */

@@ -430,6 +430,23 @@ describeEachStore('portal members', (store) => {
     expect(await memberCount(owner)).toBe(2);
   });
 
+  test('an invitation cannot be accepted while the partner is suspended (403); it stays pending and works after', async () => {
+    const owner = await portal.signUp();
+    const address = email();
+    await owner.client.call('inviteMember', { body: { email: address, role: 'developer' } });
+    const token = invitationTokenTo(portal, address);
+    await suspend(portal, owner);
+    const body = { token, name: 'Zhang Min', password: TEST_PASSWORD };
+    const refused = await portal.anonymous.call('acceptInvitation', { body });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('forbidden');
+    expect(refused.headers.get('set-cookie')).toBeNull();
+    const listed = await owner.client.call('listMembers');
+    expect(listed.body.data.find((m: { email: string }) => m.email === address).status).toBe('invited');
+    await portal.operator.call('operatorReinstatePartner', { params: { partnerId: owner.partner.id } });
+    expect((await portal.anonymous.call('acceptInvitation', { body })).status).toBe(200);
+  });
+
   test('inviteMember and updateMember refuse bad input and fields a caller may not set (400)', async () => {
     const owner = await portal.signUp();
     const dev = await joinAs(portal, owner, 'developer');

@@ -147,6 +147,20 @@ describeEachStore('portal personal tokens', (store) => {
     expect(await ids(owner)).toEqual([created.body.personalToken.id]);
   });
 
+  test('a use is recorded as lastUsedAt, in a batch off the request path', async () => {
+    const owner = await portal.signUp();
+    const { token, id } = await personalToken(owner, ['platform:read']);
+    const lastUsed = async () =>
+      (await owner.client.call('getPersonalToken', { params: { personalTokenId: id } })).body.lastUsedAt;
+    expect(await lastUsed()).toBeNull();
+    portal.clock.advance(5_000);
+    const usedAt = portal.clock.now().toISOString();
+    expect((await portal.withToken(token).call('getMe')).status).toBe(200);
+    expect(await lastUsed()).toBeNull();
+    await portal.deps.personalTokenUse.flush();
+    expect(await lastUsed()).toBe(usedAt);
+  });
+
   test('a member holds at most 20 tokens (409); revoking one makes room', async () => {
     const owner = await portal.signUp();
     const made: string[] = [];

@@ -15,6 +15,8 @@ import { migrateToLatest } from '../../../internal/src/store/migrate';
 import { createPepperRing } from '../../../keys/src/domain/key-digest';
 import { createSecretBoxRing } from '../../../keys/src/domain/secret-box';
 import { memoryInvalidationBus, redisInvalidationBus } from '../../../keys/src/events/invalidation';
+import { touchPersonalTokens } from '../../../keys/src/store/personal-tokens';
+import { createLastUsedRecorder } from '../../../keys/src/verify/last-used-recorder';
 import { keysMigrations } from '../../../keys/src/store/migrations';
 import type { KeysTables } from '../../../keys/src/store/schema';
 import { deleteExpiredSessions } from '../../../keys/src/store/sessions';
@@ -71,6 +73,15 @@ export async function startPortal(options: {
       : memoryInvalidationBus();
     closers.push(() => invalidations.close());
 
+    const personalTokenUse = createLastUsedRecorder({
+      touch: (ids, usedAt) => touchPersonalTokens({ db: database.db }, ids, usedAt),
+      clock,
+      logger,
+      flushIntervalMs: 5_000,
+      maxBatch: 500,
+    });
+    closers.push(() => personalTokenUse.close());
+
     const deps: PortalDeps = {
       db: database.db,
       clock,
@@ -80,6 +91,7 @@ export async function startPortal(options: {
       secretBox: createSecretBoxRing(secrets.secretKeys),
       operatorToken: secrets.operatorToken,
       invalidations,
+      personalTokenUse,
       mailer: outboxMailer({
         dir: path.join(config.dataDir, 'outbox'),
         from: 'Portico <portal@portico.invalid>',
@@ -89,6 +101,7 @@ export async function startPortal(options: {
       loginLimiters: loginLimiters(redis, config.redisPrefix, clock, logger),
       trustedOrigins: config.portalTrustedOrigins,
       secureCookies: config.secureCookies,
+      trustProxy: config.trustProxy,
       problemBaseUrl: config.problemBaseUrl,
       maxBodyBytes: config.maxBodyBytes,
       validateResponses: false,

@@ -137,6 +137,33 @@ describeEachStore('management API security matrix', (store) => {
     },
   );
 
+  test('a path in another letter case or with a trailing slash is authorised like the original, never bypassed', async () => {
+    const variants = (path: string) => [
+      path.toUpperCase(),
+      path.replace('/api/v1/', '/API/V1/'),
+      path.replace(/\/([a-z])/, (_, c: string) => `/${c.toUpperCase()}`),
+      path.replace(/^\/api\/v1\/([a-z-]+)/, (_, seg: string) => `/api/v1/${seg.toUpperCase()}`),
+      `${path}/`,
+    ];
+    for (const policy of policies) {
+      const path = `/api/v1${policy.path.replace(/\{([^}]+)\}/g, (_, name: string) => `${name}Placeholder`)}`;
+      for (const variant of variants(path)) {
+        const response = await fetch(`${portal.baseUrl}${variant}`, {
+          method: policy.method,
+          headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+          ...(policy.method === 'GET' ? {} : { body: '{}' }),
+        });
+        const expected = policy.roles.has('anonymous') ? [403, 404] : [401, 404];
+        const outcome = expected.includes(response.status) ? 'refused' : response.status;
+        expect({ variant, method: policy.method, outcome }).toEqual({
+          variant,
+          method: policy.method,
+          outcome: 'refused',
+        });
+      }
+    }
+  });
+
   test('nothing that was refused wrote anything', async () => {
     expect(await auditRows()).toBe(auditRowsBefore);
   });

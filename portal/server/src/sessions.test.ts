@@ -131,6 +131,21 @@ describeEachStore('portal sessions', (store) => {
     expect((await portal.login(owner.member.email)).member.id).toBe(owner.member.id);
   });
 
+  test('30 concurrent wrong passwords for one address: at most 10 are checked, the rest are 429', async () => {
+    const owner = await portal.signUp();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        portal.anonymous.call('login', {
+          body: { email: owner.member.email, password: 'wrong password 123' },
+        }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    portal.clock.advance(15 * 60 * 1000);
+  });
+
   test('sign-up and sign-in from a foreign origin are refused (login CSRF); the own origin is fine', async () => {
     const foreign = await portal.anonymous.call('login', {
       body: { email: 'x@jade.example', password: 'whatever 12345' },

@@ -13,21 +13,25 @@ export interface AttemptRule {
 }
 
 export interface AttemptLimiter {
-  /** 0 when an attempt may be made now, else the seconds until one may. */
-  retryAfterSeconds(key: string): Promise<number>;
-  recordFailure(key: string): Promise<void>;
-  /** Forgets the failures of a key (after a successful sign-in with that address). */
+  /**
+   * Counts an attempt BEFORE it is made (so concurrent attempts cannot all pass a check made first) and returns 0
+   * when it may go ahead, else the seconds until the window ends (the attempt is refused, 429).
+   */
+  attempt(key: string): Promise<number>;
+  /** Takes back one attempt that turned out legitimate (a successful sign-in from a shared client address). */
+  forgive(key: string): Promise<void>;
+  /** Forgets every attempt of a key (after a successful sign-in with that address). */
   reset(key: string): Promise<void>;
 }
 
-/** Sign-in: 10 failures per address and 100 per client address in 15 minutes. */
+/** Sign-in: 10 failed attempts per address and 100 per client address in 15 minutes. */
 export const LOGIN_RULES = Object.freeze({
   address: Object.freeze({ maxFailures: 10, windowSeconds: 15 * 60 }),
   client: Object.freeze({ maxFailures: 100, windowSeconds: 15 * 60 }),
 });
 
 export function memoryAttemptLimiter(rule: AttemptRule, clock: Clock, maxKeys = 100_000): AttemptLimiter {
-  const windows = new Map<string, { failures: number; endsAtMs: number }>();
+  const windows = new Map<string, { count: number; endsAtMs: number }>();
   const live = (key: string) => {
     const entry = windows.get(key);
     if (entry && entry.endsAtMs <= clock.now().getTime()) {
@@ -37,20 +41,21 @@ export function memoryAttemptLimiter(rule: AttemptRule, clock: Clock, maxKeys = 
     return entry;
   };
   return {
-    async retryAfterSeconds(key) {
-      const entry = live(key);
-      if (!entry || entry.failures < rule.maxFailures) return 0;
+    async attempt(key) {
+      let entry = live(key);
+      if (!entry) {
+        // Bounded memory under a flood of distinct keys: drop the oldest window (Map keeps insertion order).
+        if (windows.size >= maxKeys) windows.delete(windows.keys().next().value as string);
+        entry = { count: 0, endsAtMs: clock.now().getTime() + rule.windowSeconds * 1000 };
+        windows.set(key, entry);
+      }
+      entry.count += 1;
+      if (entry.count <= rule.maxFailures) return 0;
       return Math.max(1, Math.ceil((entry.endsAtMs - clock.now().getTime()) / 1000));
     },
-    async recordFailure(key) {
+    async forgive(key) {
       const entry = live(key);
-      if (entry) {
-        entry.failures += 1;
-        return;
-      }
-      // Bounded memory under a flood of distinct keys: drop the oldest window (Map keeps insertion order).
-      if (windows.size >= maxKeys) windows.delete(windows.keys().next().value as string);
-      windows.set(key, { failures: 1, endsAtMs: clock.now().getTime() + rule.windowSeconds * 1000 });
+      if (entry && entry.count > 0) entry.count -= 1;
     },
     async reset(key) {
       windows.delete(key);
@@ -59,8 +64,9 @@ export function memoryAttemptLimiter(rule: AttemptRule, clock: Clock, maxKeys = 
 }
 
 /**
- * The same rule shared by every process through Redis: INCR + EXPIRE NX in one transaction, so the window starts at
- * the first failure and concurrent failures all count. Keys are hashed: an email address never appears in Redis.
+ * The same rule shared by every process through Redis: INCR + EXPIRE NX + PTTL in one MULTI, so the window starts
+ * at the first attempt and every concurrent attempt is counted before any is let through. Keys are hashed: an
+ * email address never appears in Redis. If Redis fails, the process counts on its own (never "no limit").
  */
 export function redisAttemptLimiter(options: {
   redis: Redis;
@@ -73,38 +79,34 @@ export function redisAttemptLimiter(options: {
   const fallback = memoryAttemptLimiter(options.rule, options.clock);
   const redisKey = (key: string) =>
     `${options.prefix}:attempts:${options.name}:${createHash('sha256').update(key).digest('base64url')}`;
-  const degraded = (error: unknown, key: string) => {
+  const degraded = (error: unknown) =>
     options.logger.warn(
       { err: error, limiter: options.name },
       'attempt limiter: Redis failed, counting locally',
     );
-    return key;
-  };
   return {
-    async retryAfterSeconds(key) {
+    async attempt(key) {
       try {
-        const [count, ttlMs] = await options.redis
-          .multi()
-          .get(redisKey(key))
-          .pttl(redisKey(key))
-          .exec()
-          .then((results) => (results ?? []).map(([, value]) => value) as [string | null, number]);
-        if (count === null || Number(count) < options.rule.maxFailures)
-          return fallback.retryAfterSeconds(key);
-        return Math.max(1, Math.ceil((ttlMs > 0 ? ttlMs : options.rule.windowSeconds * 1000) / 1000));
-      } catch (error) {
-        return fallback.retryAfterSeconds(degraded(error, key));
-      }
-    },
-    async recordFailure(key) {
-      try {
-        await options.redis
+        const results = await options.redis
           .multi()
           .incr(redisKey(key))
           .expire(redisKey(key), options.rule.windowSeconds, 'NX')
+          .pttl(redisKey(key))
           .exec();
+        const [[, count], , [, ttlMs]] = results as [[null, number], unknown, [null, number]];
+        if (count <= options.rule.maxFailures) return 0;
+        return Math.max(1, Math.ceil((ttlMs > 0 ? ttlMs : options.rule.windowSeconds * 1000) / 1000));
       } catch (error) {
-        await fallback.recordFailure(degraded(error, key));
+        degraded(error);
+        return fallback.attempt(key);
+      }
+    },
+    async forgive(key) {
+      try {
+        await options.redis.decr(redisKey(key));
+      } catch (error) {
+        degraded(error);
+        await fallback.forgive(key);
       }
     },
     async reset(key) {
@@ -112,7 +114,7 @@ export function redisAttemptLimiter(options: {
       try {
         await options.redis.del(redisKey(key));
       } catch (error) {
-        degraded(error, key);
+        degraded(error);
       }
     },
   };

@@ -20,12 +20,23 @@ const ALLOWED_WHILE_SUSPENDED = new Set(['logout', 'revokePersonalToken']);
 export function authenticate(
   deps: Pick<
     PortalDeps,
-    'db' | 'clock' | 'newId' | 'peppers' | 'operatorToken' | 'trustedOrigins' | 'logger'
+    | 'db'
+    | 'clock'
+    | 'newId'
+    | 'peppers'
+    | 'operatorToken'
+    | 'trustedOrigins'
+    | 'publicUrl'
+    | 'logger'
+    | 'personalTokenUse'
   >,
   policies: readonly OperationPolicy[],
   basePath: string,
 ): RequestHandler {
   const operatorDigest = sha256(deps.operatorToken);
+  const basePathLower = basePath.toLowerCase();
+  // The public URL's origin is the portal's own even when a proxy in front changes scheme or host.
+  const trustedOrigins = [new URL(deps.publicUrl).origin, ...deps.trustedOrigins];
 
   const unauthenticated = (reason: string) =>
     new ProblemError('unauthenticated', 'A valid credential is required.', {
@@ -36,7 +47,7 @@ export function authenticate(
 
   async function callerFor(req: Request, policy: OperationPolicy): Promise<PortalCaller> {
     if (policy.roles.has('anonymous')) {
-      assertTrustedOrigin(req, deps.trustedOrigins);
+      assertTrustedOrigin(req, trustedOrigins);
       return { kind: 'anonymous' };
     }
     const accepts = (scheme: string) =>
@@ -89,6 +100,7 @@ export function authenticate(
     const verified = await verifyPersonalToken(deps, token);
     if (verified.outcome !== 'valid') throw unauthenticated(`personal token ${verified.outcome}`);
     const t = verified.token;
+    deps.personalTokenUse.record(t.tokenId);
     if (t.needsRedigest) {
       // Off the request path: the token works either way; the move lets an old pepper leave the ring.
       redigestPersonalToken(deps, t.tokenId, storedDigest(deps.peppers, token)).catch((error: unknown) =>
@@ -142,7 +154,9 @@ export function authenticate(
   }
 
   return async function authenticateManagementRequest(req, res, next) {
-    const path = req.path.startsWith(basePath) ? req.path.slice(basePath.length) : undefined;
+    const path = req.path.toLowerCase().startsWith(basePathLower)
+      ? req.path.slice(basePath.length)
+      : undefined;
     const policy = path === undefined ? undefined : matchPolicy(policies, req.method, path);
     // Unknown paths and methods are answered by the validator (404/405) — they need no credential.
     if (!policy) return next();

@@ -89,3 +89,9 @@ export function assertMayChangeApp(res: Response, environment: Environment): voi
     );
   }
 }
+
+/** The operator behind an operator operation (defence in depth: the policy already required the operator token). */
+export function assertOperator(res: Response): void {
+  if (res.locals.caller?.kind !== 'operator')
+    throw new Error(`${res.locals.policy?.operationId}: no operator caller`);
+}

@@ -81,5 +81,7 @@ function templatePattern(template: string): RegExp {
     .split(/(\{[^}]+\})/)
     .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}/?$`);
+  // Case-insensitive like the spec validator's router: the two must agree on which operation a path is, or a
+  // request could be routed to a handler without its policy (app.ts also refuses any such mismatch).
+  return new RegExp(`^${source}/?$`, 'i');
 }

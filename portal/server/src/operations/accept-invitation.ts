@@ -15,6 +15,12 @@ export function acceptInvitation(deps: PortalDeps): OperationHandler {
       body,
       clientOf(req, res),
     );
+    if (accepted.outcome === 'partner_suspended') {
+      throw new ProblemError(
+        'forbidden',
+        'The partner is suspended: nobody can join it until it is reinstated.',
+      );
+    }
     if (accepted.outcome !== 'accepted') {
       throw new ProblemError(
         'unauthenticated',

@@ -2,11 +2,12 @@
 // statusReason; any other app is a 409. The operator only.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { reviewApp } from '../../../../keys/src/store/apps';
-import { auditContextOf } from '../auth/caller';
+import { auditContextOf, assertOperator } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function operatorApproveApp(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
+    assertOperator(res);
     // The body is optional; service-app reads a missing one as {} (no note).
     const { note } = req.body as { note?: string };
     const app = await reviewApp(

@@ -2,11 +2,12 @@
 // unknown plan is a 422). The operator only.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { changePartnerPlan, findPartner } from '../../../../keys/src/store/partners';
-import { auditContextOf } from '../auth/caller';
+import { auditContextOf, assertOperator } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function operatorChangePartnerPlan(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
+    assertOperator(res);
     const partnerId = String(req.params.partnerId);
     const { planId } = req.body as { planId: string };
     const before = await findPartner(deps, partnerId);

@@ -6,10 +6,12 @@ import { definedOnly, queryString } from '../../../../internal/src/http/query';
 import { pageRequest } from '../../../../internal/src/pagination';
 import type { AppStatus } from '../../../../keys/src/store/apps';
 import { listAllApps } from '../../../../keys/src/store/operator-apps';
+import { assertOperator } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function operatorListApps(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
+    assertOperator(res);
     const query = req.query as Record<string, unknown>;
     const filter = definedOnly({
       status: queryString<AppStatus>(query, 'status'),

@@ -5,10 +5,12 @@ import { definedOnly, queryString } from '../../../../internal/src/http/query';
 import { pageRequest } from '../../../../internal/src/pagination';
 import { listAllPartners } from '../../../../keys/src/store/operator-partners';
 import type { PartnerStatus } from '../../../../keys/src/store/partners';
+import { assertOperator } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function operatorListPartners(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
+    assertOperator(res);
     const query = req.query as Record<string, unknown>;
     const filter = definedOnly({
       status: queryString<PartnerStatus>(query, 'status'),

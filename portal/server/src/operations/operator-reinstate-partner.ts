@@ -2,11 +2,12 @@
 // credentials, kept meanwhile, work again. The operator only.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { changePartnerStatus } from '../../../../keys/src/store/partners';
-import { auditContextOf } from '../auth/caller';
+import { auditContextOf, assertOperator } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function operatorReinstatePartner(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
+    assertOperator(res);
     const partner = await changePartnerStatus(
       deps,
       String(req.params.partnerId),

@@ -2,11 +2,12 @@
 // the partner as statusReason; any other app is a 409. The operator only.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { reviewApp } from '../../../../keys/src/store/apps';
-import { auditContextOf } from '../auth/caller';
+import { auditContextOf, assertOperator } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function operatorRejectApp(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
+    assertOperator(res);
     const { reason } = req.body as { reason: string };
     const app = await reviewApp(
       deps,

@@ -2,11 +2,12 @@
 // may still read; the auth layer refuses their changes, and the gateway refuses its credentials.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { changePartnerStatus } from '../../../../keys/src/store/partners';
-import { auditContextOf } from '../auth/caller';
+import { auditContextOf, assertOperator } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function operatorSuspendPartner(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
+    assertOperator(res);
     const { reason } = req.body as { reason: string };
     const partner = await changePartnerStatus(
       deps,

@@ -14,7 +14,10 @@ export function removeMember(deps: PortalDeps): OperationHandler {
     const { memberId } = req.params as { memberId: string };
     const target = await getMember(deps, scope, memberId);
     assertMayManageMember(caller, { target: target.role });
-    await removeMemberInStore(deps, scope, memberId, auditContextOf(req, res));
+    // Checked again on the row locked by the removal: a concurrent promotion to owner cannot slip in between.
+    await removeMemberInStore(deps, scope, memberId, auditContextOf(req, res), (locked) =>
+      assertMayManageMember(caller, { target: locked.role }),
+    );
     // Nothing to publish: sessions and personal tokens are looked up in the store at every request
     // (auth/authenticate.ts) and no process caches them, so deleting the rows is what ends them.
     res.status(204).end();

@@ -26,16 +26,14 @@ export function updateApp(deps: PortalDeps): OperationHandler {
       auditContextOf(req, res),
     );
     // Verifiers cache a credential together with its app's scopes (keys/src/domain/key-verdict.ts): a narrowed
-    // app must not keep serving wider cached credentials. Name, description and metadata are not cached there.
-    if (body.scopes !== undefined && !sameSet(before.scopes, app.scopes)) {
+    // app must not keep serving wider cached credentials. Whenever scopes are sent, even unchanged from what was
+    // read above: a concurrent PATCH may have committed other scopes in between, and its own invalidation may
+    // have been heard before this one committed. Name, description and metadata are not cached there.
+    if (body.scopes !== undefined) {
       for (const event of await appCredentialInvalidations(deps, scope, appId)) {
         await deps.invalidations.publish(event);
       }
     }
     res.json(app);
   };
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((s) => b.includes(s));
 }

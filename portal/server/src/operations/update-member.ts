@@ -17,7 +17,10 @@ export function updateMember(deps: PortalDeps): OperationHandler {
     // Read first: another partner's member is a 404 before any role rule could tell that it exists.
     const target = await getMember(deps, scope, memberId);
     assertMayManageMember(caller, { target: target.role, grant: role });
-    const updated = await changeMemberRole(deps, scope, memberId, role, auditContextOf(req, res));
+    // Checked again on the row locked by the change: a concurrent promotion to owner cannot slip in between.
+    const updated = await changeMemberRole(deps, scope, memberId, role, auditContextOf(req, res), (locked) =>
+      assertMayManageMember(caller, { target: locked.role, grant: role }),
+    );
     res.json(memberView(updated));
   };
 }

@@ -26,6 +26,8 @@ import {
   type Invalidation,
   type InvalidationBus,
 } from '../../../../keys/src/events/invalidation';
+import { touchPersonalTokens } from '../../../../keys/src/store/personal-tokens';
+import { createLastUsedRecorder } from '../../../../keys/src/verify/last-used-recorder';
 import { keysMigrations } from '../../../../keys/src/store/migrations';
 import type { KeysTables } from '../../../../keys/src/store/schema';
 import { PLATFORM_SPEC_PATH, createManagementApp } from '../app';
@@ -109,6 +111,13 @@ export async function startTestPortal(
     operatorToken,
     invalidations: bus,
     mailer,
+    personalTokenUse: createLastUsedRecorder({
+      touch: (ids, usedAt) => touchPersonalTokens({ db: database.db }, ids, usedAt),
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      flushIntervalMs: 60_000,
+      maxBatch: 1000,
+    }),
     publicUrl: 'http://portal.test',
     loginLimiters: {
       address: memoryAttemptLimiter(LOGIN_RULES.address, clock),
@@ -116,6 +125,7 @@ export async function startTestPortal(
     },
     trustedOrigins: [],
     secureCookies: false,
+    trustProxy: false,
     scrypt: options.scrypt ?? TEST_SCRYPT,
     problemBaseUrl: TEST_PROBLEM_BASE_URL,
     maxBodyBytes: TEST_MAX_BODY_BYTES,
@@ -171,7 +181,10 @@ export async function startTestPortal(
       return sessionFrom(response);
     },
     withToken: (token) => withHeaders({ authorization: `Bearer ${token}` }),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await deps.personalTokenUse.close();
+    },
   };
 }
 
