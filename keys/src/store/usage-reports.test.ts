@@ -70,8 +70,8 @@ describeEachStore('usage reports', (store) => {
         name: 'day',
         period: 'day',
         limit: 10_000,
-        used: 727,
-        remaining: 9273,
+        used: 715,
+        remaining: 9285,
         resetsAt: '2026-11-26T00:00:00.000Z',
       },
     ]);

@@ -160,8 +160,9 @@ export function resolveUsageRange(today: string, from?: string, to?: string): { 
 }
 
 /**
- * Each quota of the partner's plan for each app in scope, as counted in the current UTC period. Every metered
- * request counts, refused ones included (the spec's example: 715 answered plus 12 refused make 727 used).
+ * Each quota of the partner's plan for each app in scope, as counted in the current UTC period. Requests the
+ * gateway refused with 429 (over a rate limit or over the quota itself) spent nothing and do not count (DESIGN.md:
+ * the quota is the plan's allowance; the spec's example: 715 answered and 12 refused make 715 used).
  */
 async function quotaConsumption(
   deps: Pick<KeysStoreDeps, 'db'>,
@@ -207,6 +208,7 @@ async function quotaConsumption(
     .where('app_id', 'in', appIds)
     .where('day', '>=', earliest)
     .where('day', '<', latest)
+    .where('status', '<>', 429)
     .groupBy(['app_id', 'day'])
     .execute();
 

@@ -2,13 +2,14 @@
 // shown once and never again, scopes within the app's, expiry, revocation that reaches a cached key at once,
 // rolling with a bounded overlap during which the old key keeps working, tenancy (404, never 403), the role rules
 // (a viewer reads only, a developer does not touch live keys) and refused input.
-import { pageRequest } from '../../../internal/src/pagination';
 import { expectBadInputRejected } from '../../../internal/src/testing/bad-input';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { parseApiKey } from '../../../keys/src/domain/key-format';
 import { MAX_ACTIVE_KEYS_PER_APP } from '../../../keys/src/store/api-keys';
-import { listAuditEvents } from '../../../keys/src/store/audit-events';
-import { approvedLiveApp, gatewayVerifier, memberWithRole } from './testing/app-fixtures';
+import { approvedLiveApp } from './testing/apps';
+import { auditEvents } from './testing/audit';
+import { gatewayVerifier } from './testing/gateway';
+import { joinAs } from './testing/members';
 import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
 
 const UNKNOWN_KEY = 'key_01KDVDNA00WQWB43C23YJKKVC4';
@@ -45,9 +46,7 @@ describeEachStore('portal API keys', (store) => {
     return response.body as { apiKey: any; key: string };
   };
 
-  const auditOf = async (partnerId: string, targetId: string) =>
-    (await listAuditEvents(portal.deps, { partnerId }, { targetId }, pageRequest({ limit: 100 }, 'aud')))
-      .data;
+  const auditOf = (partnerId: string, targetId: string) => auditEvents(portal, partnerId, { targetId });
 
   test('creates a real ptc_test_ key, shown in full only in the creation response', async () => {
     const { owner, app, appId } = await ownerWithApp();
@@ -318,7 +317,7 @@ describeEachStore('portal API keys', (store) => {
 
   test('a viewer reads keys but cannot create, roll or revoke them (403)', async () => {
     const { owner, appId } = await ownerWithApp();
-    const viewer = await memberWithRole(portal, owner, 'viewer');
+    const viewer = await joinAs(portal, owner, 'viewer');
     const { apiKey, key } = await createKey(owner, appId);
     const params = { appId, apiKeyId: apiKey.id };
     expect((await viewer.client.call('getApiKey', { params })).body).toEqual(apiKey);
@@ -335,8 +334,8 @@ describeEachStore('portal API keys', (store) => {
 
   test("a developer manages a test app's keys but not a live app's (403); an owner or admin can", async () => {
     const { owner, appId } = await ownerWithApp();
-    const developer = await memberWithRole(portal, owner, 'developer');
-    const admin = await memberWithRole(portal, owner, 'admin');
+    const developer = await joinAs(portal, owner, 'developer');
+    const admin = await joinAs(portal, owner, 'admin');
     const own = await createKey(developer, appId);
     const rolled = await developer.client.call('rollApiKey', {
       params: { appId, apiKeyId: own.apiKey.id },

@@ -2,13 +2,15 @@
 // awaiting the operator, the plan's scopes, unique names, tenancy (404, never 403), the role rules (a viewer reads
 // only, a developer does not change live apps), refused input, and what deleting or narrowing an app does to the
 // keys a gateway holds in its cache.
-import { pageRequest } from '../../../internal/src/pagination';
 import { expectBadInputRejected } from '../../../internal/src/testing/bad-input';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
-import { listAuditEvents, SYSTEM_CONTEXT } from '../../../keys/src/store/audit-events';
+import { SYSTEM_CONTEXT } from '../../../keys/src/store/audit-events';
 import { changePartnerPlan } from '../../../keys/src/store/partners';
 import { SEEDED_PLANS } from '../../../keys/src/store/seeded-plans';
-import { approvedLiveApp, gatewayVerifier, memberWithRole } from './testing/app-fixtures';
+import { approvedLiveApp } from './testing/apps';
+import { auditEvents } from './testing/audit';
+import { gatewayVerifier } from './testing/gateway';
+import { joinAs } from './testing/members';
 import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
 
 const UNKNOWN_APP = 'app_01KDVDNA00WQWB43C23YJKKVC4';
@@ -37,9 +39,7 @@ describeEachStore('portal apps', (store) => {
     return response.body;
   };
 
-  const auditOf = async (partnerId: string, targetId: string) =>
-    (await listAuditEvents(portal.deps, { partnerId }, { targetId }, pageRequest({ limit: 100 }, 'aud')))
-      .data;
+  const auditOf = (partnerId: string, targetId: string) => auditEvents(portal, partnerId, { targetId });
 
   test('create → get → list → update → delete, each change audited; a deleted app is gone', async () => {
     const owner = await portal.signUp();
@@ -190,7 +190,7 @@ describeEachStore('portal apps', (store) => {
 
   test('a viewer reads apps but changes nothing (403)', async () => {
     const owner = await portal.signUp();
-    const viewer = await memberWithRole(portal, owner, 'viewer');
+    const viewer = await joinAs(portal, owner, 'viewer');
     const app = await create(owner);
     expect((await viewer.client.call('getApp', { params: { appId: app.id } })).status).toBe(200);
     expect((await viewer.client.call('listApps')).body.data).toHaveLength(1);
@@ -206,8 +206,8 @@ describeEachStore('portal apps', (store) => {
 
   test('a developer manages test apps but cannot create, change or delete a live one (403); an admin can', async () => {
     const owner = await portal.signUp();
-    const developer = await memberWithRole(portal, owner, 'developer');
-    const admin = await memberWithRole(portal, owner, 'admin');
+    const developer = await joinAs(portal, owner, 'developer');
+    const admin = await joinAs(portal, owner, 'admin');
 
     const own = await create(developer);
     expect(

@@ -1,7 +1,8 @@
 // The audit trail through the management API: owners and admins read their partner's events, newest first, with
 // every filter of the spec and cursor pagination; developers and viewers cannot; no partner sees another's events.
 import { describeEachStore } from '../../../internal/src/testing/test-store';
-import { teamOf, appOf, type Team } from './testing/credential-fixtures';
+import { appOf } from './testing/apps';
+import { teamOf, type Team } from './testing/members';
 import { startTestPortal, type TestPortal } from './testing/portal-harness';
 
 interface AuditEventBody {

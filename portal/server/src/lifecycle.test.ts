@@ -3,7 +3,7 @@
 // no operation was left out.
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { startTestPortal, TEST_PASSWORD, type TestPortal } from './testing/portal-harness';
-import { addMember, personalToken } from './testing/team';
+import { joinAs, personalToken } from './testing/members';
 
 describeEachStore('management API lifecycle', (store) => {
   let portal: TestPortal;
@@ -34,7 +34,7 @@ describeEachStore('management API lifecycle', (store) => {
     expect(renamed.body).toMatchObject({ website: 'https://jade.example', country: 'CN' });
 
     // Personal tokens: a script acts as the member.
-    const token = await personalToken(owner, ['platform:read', 'platform:write']);
+    const { token } = await personalToken(owner, ['platform:read', 'platform:write']);
     const tokens = await me.call('listPersonalTokens');
     ok(tokens);
     const tokenId = tokens.body.data[0].id as string;
@@ -42,7 +42,7 @@ describeEachStore('management API lifecycle', (store) => {
     ok(await portal.withToken(token).call('getMe'));
 
     // The team.
-    const developer = await addMember(portal, owner, 'developer');
+    const developer = await joinAs(portal, owner, 'developer');
     ok(await me.call('listMembers'));
     ok(await me.call('getMember', { params: { memberId: developer.member.id } }));
     ok(

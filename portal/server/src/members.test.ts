@@ -2,15 +2,15 @@
 // invitee), reading, listing, changing roles and removing, under the Roles table (admins never touch owners), the
 // last-owner rule, tenancy (another partner's member is a 404) and the audit trail.
 import { randomBytes } from 'node:crypto';
-import { pageRequest } from '../../../internal/src/pagination';
 import { expectBadInputRejected } from '../../../internal/src/testing/bad-input';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
-import { listAuditEvents, type AuditAction } from '../../../keys/src/store/audit-events';
+import type { AuditAction } from '../../../keys/src/store/audit-events';
 import {
   inviteMember as inviteInStore,
   INVITATION_LIFETIME_MS,
 } from '../../../keys/src/store/member-invitations';
-import { invitationTokenTo, joinAs, personalToken, suspend } from './testing/member-fixtures';
+import { auditEvents, contextOf } from './testing/audit';
+import { invitationTokenTo, joinAs, personalToken, suspend } from './testing/members';
 import {
   TEST_PASSWORD,
   type MemberSession,
@@ -28,15 +28,8 @@ describeEachStore('portal members', (store) => {
   afterAll(() => portal.close());
 
   const email = () => `invitee.${randomBytes(4).toString('hex')}@jadepharm.example`;
-  const events = async (session: MemberSession, action: AuditAction) =>
-    (
-      await listAuditEvents(
-        portal.deps,
-        { partnerId: session.partner.id },
-        { action },
-        pageRequest({ limit: 100 }, 'aud'),
-      )
-    ).data;
+  const events = (session: MemberSession, action: AuditAction) =>
+    auditEvents(portal, session.partner.id, { action });
   const memberCount = async (session: MemberSession) =>
     (await session.client.call('listMembers', { query: { limit: 100 } })).body.data.length;
 
@@ -216,17 +209,6 @@ describeEachStore('portal members', (store) => {
 
   test('a partner has at most 100 members, invited ones included (409)', async () => {
     const owner = await portal.signUp();
-    const as = {
-      actor: {
-        type: 'member' as const,
-        memberId: owner.member.id,
-        email: owner.member.email,
-        personalTokenId: null,
-      },
-      requestId: null,
-      ip: null,
-      userAgent: null,
-    };
     for (let i = 1; i < 100; i += 1) {
       await inviteInStore(
         portal.deps,
@@ -236,7 +218,7 @@ describeEachStore('portal members', (store) => {
           role: 'viewer',
           invitation: { pepperId: 'p1', digest: randomBytes(32).toString('base64url') },
         },
-        as,
+        contextOf(owner),
       );
     }
     const full = await owner.client.call('inviteMember', { body: { email: email(), role: 'viewer' } });

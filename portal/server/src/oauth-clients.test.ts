@@ -6,7 +6,9 @@ import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { authenticateClient } from '../../../keys/src/oauth/client-authentication';
 import { deleteApp } from '../../../keys/src/store/apps';
 import { findOAuthClientRecord } from '../../../keys/src/store/oauth-clients';
-import { appOf, contextOf, pendingLiveAppOf, teamOf, type Team } from './testing/credential-fixtures';
+import { appOf, pendingLiveAppOf } from './testing/apps';
+import { auditRows, contextOf } from './testing/audit';
+import { teamOf, type Team } from './testing/members';
 import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
 
 describeEachStore('portal OAuth clients', (store) => {
@@ -28,15 +30,6 @@ describeEachStore('portal OAuth clients', (store) => {
   async function accepts(clientId: string, secret: string): Promise<boolean> {
     const record = await findOAuthClientRecord(portal.deps, clientId);
     return authenticateClient(record, secret, portal.deps.peppers, portal.clock.now()).ok;
-  }
-
-  async function auditOf(targetId: string) {
-    return portal.deps.db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('target_id', '=', targetId)
-      .orderBy('id')
-      .execute();
   }
 
   test('lifecycle: create shows the secret once; get and list never do; delete stops the secret at once', async () => {
@@ -94,7 +87,7 @@ describeEachStore('portal OAuth clients', (store) => {
     });
     expect(again.status).toBe(404);
 
-    const events = await auditOf(client.id);
+    const events = await auditRows(portal, client.id);
     expect(events.map((e) => [e.action, e.actor_member_id])).toEqual([
       ['oauth_client.created', team.owner.member.id],
       ['oauth_client.deleted', team.developer.member.id],
@@ -144,7 +137,7 @@ describeEachStore('portal OAuth clients', (store) => {
       params: { appId: app.id, oauthClientId: clientId },
     });
     expect(read.text).not.toContain(third.body.clientSecret);
-    const events = await auditOf(clientId);
+    const events = await auditRows(portal, clientId);
     expect(events.map((e) => e.action)).toEqual([
       'oauth_client.created',
       'oauth_client.secret_rotated',
@@ -253,7 +246,7 @@ describeEachStore('portal OAuth clients', (store) => {
     const liveApp = await appOf(portal, team.owner, 'live');
     const liveClient = (await create(team.owner, liveApp.id)).body.oauthClient;
     const params = { appId: liveApp.id, oauthClientId: liveClient.id };
-    const before = await auditOf(liveClient.id);
+    const before = await auditRows(portal, liveClient.id);
 
     const viewerCreate = await create(team.viewer, testApp.id);
     expect({ status: viewerCreate.status, code: viewerCreate.body.code }).toEqual({
@@ -283,7 +276,7 @@ describeEachStore('portal OAuth clients', (store) => {
     expect(
       (await team.viewer.client.call('listOAuthClients', { params: { appId: liveApp.id } })).body.data,
     ).toHaveLength(1);
-    expect(await auditOf(liveClient.id)).toEqual(before);
+    expect(await auditRows(portal, liveClient.id)).toEqual(before);
 
     const rotated = await team.admin.client.call('rotateOAuthClientSecret', {
       params,

@@ -1,24 +1,21 @@
 // The operator operations over HTTP, on every engine: listing and reading partners and apps across tenants,
 // changing plans, suspending and reinstating partners (with what that does to their members and to their keys at
 // the gateway), reviewing live apps, the audit trail they leave, and who may call them (the operator token only).
-import type { Environment } from '../../../internal/src/http/locals';
-import { encodeCursor, pageRequest } from '../../../internal/src/pagination';
+import { encodeCursor } from '../../../internal/src/pagination';
 import { expectBadInputRejected } from '../../../internal/src/testing/bad-input';
 import type { CallOptions, ContractClient } from '../../../internal/src/testing/contract-client';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { storedDigest } from '../../../keys/src/domain/key-digest';
-import { generateApiKey, generatePersonalToken } from '../../../keys/src/domain/key-format';
-import type { KeyRecord } from '../../../keys/src/domain/key-verdict';
-import { findApiKeyForVerification } from '../../../keys/src/store/api-key-lookup';
+import { generateApiKey } from '../../../keys/src/domain/key-format';
 import { createApiKey } from '../../../keys/src/store/api-keys';
-import { createApp, getApp, type App } from '../../../keys/src/store/apps';
-import { listAuditEvents, type AuditAction } from '../../../keys/src/store/audit-events';
+import { getApp, type App } from '../../../keys/src/store/apps';
+import type { AuditAction } from '../../../keys/src/store/audit-events';
 import { getPartner } from '../../../keys/src/store/partners';
-import { createPersonalToken } from '../../../keys/src/store/personal-tokens';
 import { FREE_PLAN_ID, PRO_PLAN_ID } from '../../../keys/src/store/seeded-plans';
-import { memberContext } from '../../../keys/src/store/test-fixtures';
-import { VerificationCache } from '../../../keys/src/verify/verification-cache';
-import { createApiKeyVerifier } from '../../../keys/src/verify/verify-api-key';
+import { appOf, pendingLiveAppOf } from './testing/apps';
+import { auditEvents, contextOf } from './testing/audit';
+import { gatewayVerifier } from './testing/gateway';
+import { personalToken } from './testing/members';
 import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
 
 const UNKNOWN_PARTNER = 'prt_01KDVDNA00WQWB43C23YJKKVC9';
@@ -40,48 +37,11 @@ describeEachStore('portal operator operations', (store) => {
     return portal.signUp({ partnerName: `${tag} Clinic ${signUps}` });
   };
 
-  // Apps are made through the store as their owner would make them (the app operations are tested elsewhere).
-  const newApp = (owner: MemberSession, environment: Environment, name = `App ${Math.random()}`) =>
-    createApp(
-      portal.deps,
-      { partnerId: owner.partner.id },
-      { name, environment, scopes: ['crm:read', 'orders:read'] },
-      memberContext(owner.member),
-    );
-
-  const operatorEvents = async (partnerId: string, action?: AuditAction) =>
-    (
-      await listAuditEvents(
-        portal.deps,
-        { partnerId },
-        { actorType: 'operator', ...(action ? { action } : {}) },
-        pageRequest({}, 'aud'),
-      )
-    ).data;
-
-  /** A gateway's verifier against the portal's store, its cache listening to the portal's invalidations. */
-  function gatewayVerifier() {
-    const cache = new VerificationCache<KeyRecord | null>({
-      clock: portal.clock,
-      ttlMs: 60_000,
-      negativeTtlMs: 2_000,
-      maxEntries: 1_000,
-    }).attach(portal.deps.invalidations);
-    let lookups = 0;
-    const verify = createApiKeyVerifier({
-      lookup: (digests) => {
-        lookups += 1;
-        return findApiKeyForVerification(portal.deps, digests);
-      },
-      peppers: portal.deps.peppers,
-      cache,
-      clock: portal.clock,
-    });
-    return { verify, lookups: () => lookups };
-  }
+  const operatorEvents = (partnerId: string, action?: AuditAction) =>
+    auditEvents(portal, partnerId, { actorType: 'operator', ...(action ? { action } : {}) });
 
   async function issueKey(owner: MemberSession): Promise<{ key: string; app: App }> {
-    const app = await newApp(owner, 'test');
+    const app = await appOf(portal, owner);
     const generated = generateApiKey('test');
     await createApiKey(
       portal.deps,
@@ -96,28 +56,9 @@ describeEachStore('portal operator operations', (store) => {
         },
         scopes: ['crm:read'],
       },
-      memberContext(owner.member),
+      contextOf(owner),
     );
     return { key: generated.key, app };
-  }
-
-  async function personalToken(owner: MemberSession, scopes = ['platform:read', 'platform:write']) {
-    const generated = generatePersonalToken();
-    await createPersonalToken(
-      portal.deps,
-      { id: owner.member.id, partnerId: owner.partner.id },
-      {
-        name: 'ci',
-        scopes,
-        secret: {
-          ...storedDigest(portal.deps.peppers, generated.secret),
-          prefix: generated.prefix,
-          last4: generated.last4,
-        },
-      },
-      memberContext(owner.member),
-    );
-    return portal.withToken(generated.secret);
   }
 
   test('lists partners of every tenant newest first, page by page, filtered by status, plan and text; reads any one', async () => {
@@ -194,7 +135,7 @@ describeEachStore('portal operator operations', (store) => {
   test('a plan change moves the partner, is audited as the operator and reaches the gateway; the same plan again changes nothing', async () => {
     const owner = await signUp('Plan');
     const { key } = await issueKey(owner);
-    const gateway = gatewayVerifier();
+    const gateway = gatewayVerifier(portal);
     expect(await gateway.verify(key)).toMatchObject({ outcome: 'valid', key: { planId: FREE_PLAN_ID } });
 
     const published = portal.invalidations.length;
@@ -265,7 +206,7 @@ describeEachStore('portal operator operations', (store) => {
   test('suspension: the gateway refuses the partner’s keys at once, reinstating restores them; repeating either is a 409', async () => {
     const owner = await signUp('Suspend');
     const { key } = await issueKey(owner);
-    const gateway = gatewayVerifier();
+    const gateway = gatewayVerifier(portal);
     expect(await gateway.verify(key)).toMatchObject({ outcome: 'valid' });
     expect(await gateway.verify(key)).toMatchObject({ outcome: 'valid' });
     expect(gateway.lookups()).toBe(1);
@@ -346,7 +287,7 @@ describeEachStore('portal operator operations', (store) => {
 
   test("a suspended partner's members can still sign in and read (200) but change nothing (403 forbidden) until reinstated", async () => {
     const owner = await signUp('ReadOnly');
-    const token = await personalToken(owner);
+    const token = portal.withToken((await personalToken(owner)).token);
     await portal.operator.call('operatorSuspendPartner', {
       params: { partnerId: owner.partner.id },
       body: { reason: 'Abuse report under review' },
@@ -385,10 +326,10 @@ describeEachStore('portal operator operations', (store) => {
   test('the review queue spans partners; approving makes a live app active with the note, rejecting ends it with the reason', async () => {
     const a = await signUp('Review');
     const b = await signUp('Review');
-    const aTest = await newApp(a, 'test');
-    const aFirst = await newApp(a, 'live');
-    const aSecond = await newApp(a, 'live');
-    const bLive = await newApp(b, 'live');
+    const aTest = await appOf(portal, a);
+    const aFirst = await pendingLiveAppOf(portal, a);
+    const aSecond = await pendingLiveAppOf(portal, a);
+    const bLive = await pendingLiveAppOf(portal, b);
     const ids = (body: { data: Array<{ id: string }> }) => body.data.map((x) => x.id);
 
     const queue = await portal.operator.call('operatorListApps', { query: { status: 'pending_approval' } });
@@ -453,7 +394,7 @@ describeEachStore('portal operator operations', (store) => {
             last4: keyForApproved.last4,
           },
         },
-        memberContext(a.member),
+        contextOf(a),
       ),
     ).resolves.toMatchObject({ appId: aFirst.id });
 
@@ -473,9 +414,9 @@ describeEachStore('portal operator operations', (store) => {
 
   test('only a live app awaiting approval can be reviewed (409); an unknown app is a 404; bad bodies a 400', async () => {
     const owner = await signUp('Review409');
-    const testApp = await newApp(owner, 'test');
-    const live = await newApp(owner, 'live');
-    const reviewed = await newApp(owner, 'live');
+    const testApp = await appOf(portal, owner);
+    const live = await pendingLiveAppOf(portal, owner);
+    const reviewed = await pendingLiveAppOf(portal, owner);
     await portal.operator.call('operatorApproveApp', { params: { appId: reviewed.id } });
 
     for (const appId of [testApp.id, reviewed.id]) {
@@ -541,7 +482,7 @@ describeEachStore('portal operator operations', (store) => {
     ];
     beforeAll(async () => {
       owner = await signUp('Access');
-      pending = await newApp(owner, 'live');
+      pending = await pendingLiveAppOf(portal, owner);
     });
 
     async function expectAllUnauthenticated(label: string, client: ContractClient, headers = {}) {
@@ -581,7 +522,10 @@ describeEachStore('portal operator operations', (store) => {
 
     test("a member's session or personal token cannot call operator operations (401)", async () => {
       await expectAllUnauthenticated('owner session', owner.client);
-      await expectAllUnauthenticated('owner personal token', await personalToken(owner));
+      await expectAllUnauthenticated(
+        'owner personal token',
+        portal.withToken((await personalToken(owner)).token),
+      );
       expect(await getPartner(portal.deps, owner.partner.id)).toMatchObject({ status: 'active' });
       expect(await operatorEvents(owner.partner.id)).toEqual([]);
     });

@@ -5,7 +5,7 @@ import { expectBadInputRejected } from '../../../internal/src/testing/bad-input'
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { listAuditEvents } from '../../../keys/src/store/audit-events';
 import { getPartner } from '../../../keys/src/store/partners';
-import { joinAs, personalToken, suspend } from './testing/member-fixtures';
+import { joinAs, personalToken, suspend } from './testing/members';
 import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
 
 describeEachStore('portal partner', (store) => {

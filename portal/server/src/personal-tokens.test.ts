@@ -1,16 +1,16 @@
 // Personal access tokens through the management API, on every engine: the token is shown once and works at once,
 // a member sees and revokes only its own, a token cannot mint tokens, the documented limits (expiry, 20 tokens),
 // revoking while suspended, and the audit trail.
-import { pageRequest } from '../../../internal/src/pagination';
 import { expectBadInputRejected } from '../../../internal/src/testing/bad-input';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
-import { listAuditEvents, type AuditAction } from '../../../keys/src/store/audit-events';
+import type { AuditAction } from '../../../keys/src/store/audit-events';
 import {
   DEFAULT_TOKEN_LIFETIME_MS,
   MAX_ACTIVE_TOKENS_PER_MEMBER,
   MAX_TOKEN_LIFETIME_MS,
 } from '../../../keys/src/store/personal-tokens';
-import { joinAs, personalToken, suspend } from './testing/member-fixtures';
+import { auditEvents } from './testing/audit';
+import { joinAs, personalToken, suspend } from './testing/members';
 import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
 
 const UNKNOWN_TOKEN = 'pat_01JDQ7X3S4T1V9KX2M5Q8W0PT1';
@@ -23,15 +23,8 @@ describeEachStore('portal personal tokens', (store) => {
   });
   afterAll(() => portal.close());
 
-  const events = async (session: MemberSession, action: AuditAction) =>
-    (
-      await listAuditEvents(
-        portal.deps,
-        { partnerId: session.partner.id },
-        { action },
-        pageRequest({ limit: 100 }, 'aud'),
-      )
-    ).data;
+  const events = (session: MemberSession, action: AuditAction) =>
+    auditEvents(portal, session.partner.id, { action });
   const ids = async (session: MemberSession) =>
     (await session.client.call('listPersonalTokens', { query: { limit: 100 } })).body.data.map(
       (t: { id: string }) => t.id,

@@ -4,16 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { changePartnerPlan } from '../../../keys/src/store/partners';
 import { ENTERPRISE_PLAN_ID, FREE_PLAN_ID, PRO_PLAN_ID } from '../../../keys/src/store/seeded-plans';
-import { joinAs, personalToken } from './testing/member-fixtures';
+import { OPERATOR_CONTEXT } from './testing/audit';
+import { joinAs, personalToken } from './testing/members';
 import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
 
 const UNKNOWN_PLAN = 'pln_01JDQ7X3S4T1V9KX2M5Q8W0PN9';
-const OPERATOR = {
-  actor: { type: 'operator' as const, memberId: null, email: null, personalTokenId: null },
-  requestId: null,
-  ip: null,
-  userAgent: null,
-};
 
 describeEachStore('portal plans', (store) => {
   let portal: TestPortal;
@@ -45,7 +40,7 @@ describeEachStore('portal plans', (store) => {
     return id;
   }
   const moveTo = (session: MemberSession, planId: string) =>
-    changePartnerPlan(portal.deps, session.partner.id, planId, OPERATOR);
+    changePartnerPlan(portal.deps, session.partner.id, planId, OPERATOR_CONTEXT);
   const listed = async (client: TestPortal['operator'], query: Record<string, number | string> = {}) =>
     (await client.call('listPlans', { query: { limit: 100, ...query } })).body.data.map(
       (p: { id: string }) => p.id,

@@ -7,8 +7,7 @@ import { scanForSecrets } from '../../../keys/src/domain/secret-scan';
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { loadConfig } from '../../../internal/src/config';
 import { startTestPortal, type TestPortal } from './testing/portal-harness';
-import { addMember, personalToken } from './testing/team';
-import { invitationTokenIn } from './mail/invitation-email';
+import { invitationTokenTo, joinAs, personalToken } from './testing/members';
 
 describeEachStore('secrets at rest, through the management API', (store) => {
   let portal: TestPortal;
@@ -39,9 +38,9 @@ describeEachStore('secrets at rest, through the management API', (store) => {
     for (let tenant = 0; tenant < 2; tenant += 1) {
       const owner = await portal.signUp();
       secrets.push(owner.cookie.split('=')[1]!, owner.csrfToken);
-      await addMember(portal, owner, 'developer');
-      secrets.push(invitationTokenIn(portal.mail.at(-1)!)!);
-      secrets.push(await personalToken(owner, ['platform:read', 'platform:write']));
+      const developer = await joinAs(portal, owner, 'developer');
+      secrets.push(invitationTokenTo(portal, developer.member.email));
+      secrets.push((await personalToken(owner, ['platform:read', 'platform:write'])).token);
       for (const environment of ['test', 'live'] as const) {
         const app = await owner.client.call('createApp', {
           body: { name: `Clinic ${environment}`, environment, scopes: ['crm:read', 'orders:read'] },

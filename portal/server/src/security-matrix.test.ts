@@ -5,8 +5,8 @@ import type { ContractClient } from '../../../internal/src/testing/contract-clie
 import { describeEachStore } from '../../../internal/src/testing/test-store';
 import { PLATFORM_SPEC_PATH } from './app';
 import { loadOperationPolicies, type OperationPolicy } from './auth/operation-policies';
-import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
-import { addMember, personalToken } from './testing/team';
+import { startTestPortal, type TestPortal } from './testing/portal-harness';
+import { personalToken, teamOf, type Team } from './testing/members';
 
 const policies = loadOperationPolicies(PLATFORM_SPEC_PATH);
 const memberRoles = ['owner', 'admin', 'developer', 'viewer'] as const;
@@ -43,7 +43,7 @@ const operatorOnly = policies.filter(
 
 describeEachStore('management API security matrix', (store) => {
   let portal: TestPortal;
-  const team = {} as Record<(typeof memberRoles)[number], MemberSession>;
+  let team: Team;
   let readToken: string;
   let fullToken: string;
   let auditRowsBefore: number;
@@ -60,12 +60,9 @@ describeEachStore('management API security matrix', (store) => {
 
   beforeAll(async () => {
     portal = await startTestPortal(store);
-    team.owner = await portal.signUp();
-    team.admin = await addMember(portal, team.owner, 'admin');
-    team.developer = await addMember(portal, team.owner, 'developer');
-    team.viewer = await addMember(portal, team.owner, 'viewer');
-    readToken = await personalToken(team.owner, ['platform:read']);
-    fullToken = await personalToken(team.owner, ['platform:read', 'platform:write']);
+    team = await teamOf(portal);
+    readToken = (await personalToken(team.owner, ['platform:read'])).token;
+    fullToken = (await personalToken(team.owner, ['platform:read', 'platform:write'])).token;
     auditRowsBefore = await auditRows();
   });
   afterAll(() => portal.close());

@@ -8,7 +8,9 @@ import { jwkThumbprint } from '../../../keys/src/domain/ed25519-key';
 import { openSecret } from '../../../keys/src/domain/secret-box';
 import { deleteApp } from '../../../keys/src/store/apps';
 import { signingKeyContext } from '../../../keys/src/store/signing-keys';
-import { appOf, contextOf, pendingLiveAppOf, teamOf, type Team } from './testing/credential-fixtures';
+import { appOf, pendingLiveAppOf } from './testing/apps';
+import { auditRows, contextOf } from './testing/audit';
+import { teamOf, type Team } from './testing/members';
 import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
 
 /** A fresh Ed25519 key pair's public half, as a JWK (x only) and as PEM, plus the private JWK. */
@@ -34,15 +36,6 @@ describeEachStore('portal signing keys', (store) => {
   const hmac = (name = 'Back-office server') => ({ algorithm: 'hmac-sha256', name });
   const revoke = (session: MemberSession, appId: string, signingKeyId: string) =>
     session.client.call('revokeSigningKey', { params: { appId, signingKeyId } });
-
-  async function auditOf(targetId: string) {
-    return portal.deps.db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('target_id', '=', targetId)
-      .orderBy('id')
-      .execute();
-  }
 
   test('HMAC lifecycle: the secret is shown once and stored only sealed; revoke is immediate and reaches the caches', async () => {
     const app = await appOf(portal, team.owner);
@@ -110,7 +103,7 @@ describeEachStore('portal signing keys', (store) => {
     });
     expect(listed.body.data).toEqual([revoked.body]);
 
-    const events = await auditOf(key.id);
+    const events = await auditRows(portal, key.id);
     expect(events.map((e) => [e.action, e.actor_member_id])).toEqual([
       ['signing_key.created', team.developer.member.id],
       ['signing_key.revoked', team.developer.member.id],
@@ -289,7 +282,7 @@ describeEachStore('portal signing keys', (store) => {
     const liveKey = (await create(team.owner, liveApp.id, hmac())).body;
     expect(liveKey.secret).toMatch(/^pts_live_/);
     const testKey = (await create(team.developer, testApp.id, hmac())).body.signingKey;
-    const before = await auditOf(liveKey.signingKey.id);
+    const before = await auditRows(portal, liveKey.signingKey.id);
 
     for (const response of [
       await create(team.viewer, testApp.id, hmac()),
@@ -309,7 +302,7 @@ describeEachStore('portal signing keys', (store) => {
         })
       ).body.status,
     ).toBe('active');
-    expect(await auditOf(liveKey.signingKey.id)).toEqual(before);
+    expect(await auditRows(portal, liveKey.signingKey.id)).toEqual(before);
 
     expect((await create(team.admin, liveApp.id, hmac('Admin key'))).status).toBe(201);
     expect((await revoke(team.admin, liveApp.id, liveKey.signingKey.id)).status).toBe(200);

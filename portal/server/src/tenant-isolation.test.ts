@@ -6,7 +6,7 @@ import { PLATFORM_SPEC_PATH } from './app';
 import { loadOperationPolicies } from './auth/operation-policies';
 import { startTestPortal, type MemberSession, type TestPortal } from './testing/portal-harness';
 import { requestExample } from './testing/request-examples';
-import { addMember, personalToken } from './testing/team';
+import { joinAs, personalToken } from './testing/members';
 
 const TABLES = [
   'partners',
@@ -66,17 +66,15 @@ describeEachStore('management API tenant isolation', (store) => {
       body: { algorithm: 'hmac-sha256', name: 'back office' },
     });
     ids.signingKeyId = signing.body.signingKey.id;
-    ids.memberId = (await addMember(portal, owner, 'developer')).member.id;
-    await personalToken(owner, ['platform:read']);
-    const tokens = await owner.client.call('listPersonalTokens');
-    ids.personalTokenId = tokens.body.data[0].id;
+    ids.memberId = (await joinAs(portal, owner, 'developer')).member.id;
+    ids.personalTokenId = (await personalToken(owner, ['platform:read'])).id;
   }
 
   beforeAll(async () => {
     portal = await startTestPortal(store);
     a = await portal.signUp();
     b = await portal.signUp();
-    aToken = await personalToken(a, ['platform:read', 'platform:write']);
+    aToken = (await personalToken(a, ['platform:read', 'platform:write'])).token;
     await fillTenant(b, bIds);
     await fillTenant(a, aIds);
   });

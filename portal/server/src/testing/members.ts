@@ -1,8 +1,12 @@
-// Test set-up for the member, partner, plan and personal-token suites: the token of an invitation email (the only
-// place it goes), members of a chosen role who joined through the API, and personal tokens made through the API.
+// The people of a partner for the portal tests, made through the management API as a person or a script would:
+// members who joined by invitation (its token read from the captured email), a team of every role, personal
+// tokens, and the operator's suspension of the partner.
 import { changePartnerStatus } from '../../../../keys/src/store/partners';
 import { invitationTokenIn } from '../mail/invitation-email';
+import { OPERATOR_CONTEXT } from './audit';
 import { TEST_PASSWORD, type MemberSession, type TestPortal } from './portal-harness';
+
+export type TeamRole = 'owner' | 'admin' | 'developer' | 'viewer';
 
 /** The token of the last invitation email sent to `email` (the only place the token goes). */
 export function invitationTokenTo(portal: TestPortal, email: string): string {
@@ -18,7 +22,7 @@ let joined = 0;
 export async function joinAs(
   portal: TestPortal,
   inviter: MemberSession,
-  role: 'owner' | 'admin' | 'developer' | 'viewer',
+  role: TeamRole,
 ): Promise<MemberSession> {
   joined += 1;
   const email = `member.${process.pid}.${joined}.${Math.random().toString(36).slice(2, 8)}@jadepharm.example`;
@@ -32,7 +36,26 @@ export async function joinAs(
   return portal.login(email);
 }
 
-/** A personal access token of the signed-in member, made through the API. */
+/** The members of one partner, one per role, for role-rule tests. */
+export interface Team {
+  owner: MemberSession;
+  admin: MemberSession;
+  developer: MemberSession;
+  viewer: MemberSession;
+}
+
+/** A new partner's owner and an admin, a developer and a viewer who joined it. */
+export async function teamOf(portal: TestPortal): Promise<Team> {
+  const owner = await portal.signUp();
+  const [admin, developer, viewer] = await Promise.all([
+    joinAs(portal, owner, 'admin'),
+    joinAs(portal, owner, 'developer'),
+    joinAs(portal, owner, 'viewer'),
+  ]);
+  return { owner, admin, developer, viewer };
+}
+
+/** A personal access token of the signed-in member, made through the API: its id and the full token (shown once). */
 export async function personalToken(
   session: MemberSession,
   scopes: Array<'platform:read' | 'platform:write'> = ['platform:read', 'platform:write'],
@@ -49,11 +72,6 @@ export async function suspend(portal: TestPortal, session: MemberSession): Promi
     portal.deps,
     session.partner.id,
     { action: 'suspend', reason: 'unpaid invoices' },
-    {
-      actor: { type: 'operator', memberId: null, email: null, personalTokenId: null },
-      requestId: null,
-      ip: null,
-      userAgent: null,
-    },
+    OPERATOR_CONTEXT,
   );
 }
