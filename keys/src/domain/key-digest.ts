@@ -14,8 +14,8 @@
 //     first, then each older one's — so existing secrets keep working (one `digest in (…)` on the unique index).
 //  3. A secret found under an older pepper is re-digested with the current one (needsRedigest(); the store does
 //     it off the hot path, batched like last-used times). Unused secrets stay under the old pepper.
-//  4. Remove an old pepper only once no row carries its id (count them), or after revoking the rows that still
-//     do: a secret whose pepper left the ring can no longer be verified.
+//  4. Remove an old pepper only once no row carries its id (`npm run keys -- status` counts them), or after
+//     revoking the rows that still do: a secret whose pepper left the ring can no longer be verified.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createSecretRing } from './secret-ring';
 import type { RingSecret, SecretRing } from './secret-ring';

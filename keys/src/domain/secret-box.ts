@@ -11,8 +11,8 @@
 //
 // Limits: with random nonces NIST SP 800-38D §8.3 allows 2^32 encryptions per key; Portico makes one per signing
 // key created, far below. Rotation (also in keys/README.md): put a new key first in PORTICO_SECRET_KEYS
-// (`2026b:<new>,2026a:<old>`); new secrets use it, old ciphertexts still open with the old key, and a job
-// re-encrypts every row for which needsReencryption() is true (resealSecret); then the old key can go.
+// (`2026b:<new>,2026a:<old>`); new secrets use it, old ciphertexts still open with the old key, `npm run keys --
+// reseal` re-encrypts every row for which needsReencryption() is true (resealSecret); then the old key can go.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { RandomBytes } from './base62';
 import { createSecretRing } from './secret-ring';
