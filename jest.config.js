@@ -2,7 +2,14 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/internal', '<rootDir>/backends', '<rootDir>/bin', '<rootDir>/keys', '<rootDir>/portal'],
+  roots: [
+    '<rootDir>/internal',
+    '<rootDir>/backends',
+    '<rootDir>/bin',
+    '<rootDir>/keys',
+    '<rootDir>/portal',
+    '<rootDir>/gateway',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
