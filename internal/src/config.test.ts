@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
@@ -45,6 +46,50 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as Error).message).toMatch(/PORTICO_CRM_PORT/);
       expect((error as Error).message).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
+    }
+  });
+});
+
+describe('PORTICO_IDENTITY_KEYS', () => {
+  const ed25519 = () =>
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url');
+
+  test('reads kid:key entries in ring order and derives each public key', () => {
+    const config = loadConfig({ PORTICO_IDENTITY_KEYS: ` i2:${ed25519()}, i1:${ed25519()} ` });
+    expect(config.identityKeys?.map((k) => k.kid)).toEqual(['i2', 'i1']);
+    const [current] = config.identityKeys!;
+    const signature = sign(null, Buffer.from('x'), current!.privateKey);
+    expect(verify(null, Buffer.from('x'), current!.publicKey, signature)).toBe(true);
+    expect(Object.isFrozen(config.identityKeys)).toBe(true);
+  });
+
+  test('is optional: unset means generated on the embedded defaults (internal/src/secrets.ts)', () => {
+    expect(loadConfig({}).identityKeys).toBeUndefined();
+  });
+
+  test.each([
+    ['a kid without a key', 'i1', 'each entry must be kid:key'],
+    ['a kid with a space', `bad kid:${'A'.repeat(64)}`, 'each entry must be kid:key'],
+    ['a key that is no key', 'i1:not-a-key', "key 'i1' is not a PKCS#8 private key"],
+    ['base64 instead of base64url', 'i1:a+b/c=', "key 'i1' must be base64url"],
+    [
+      'a P-256 key',
+      `i1:${generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url')}`,
+      "key 'i1' must be an Ed25519 key, not ec",
+    ],
+    ['a kid twice', `i1:${ed25519()},i1:${ed25519()}`, "kid 'i1' appears twice"],
+    ['no entry', ',', 'needs at least one kid:key'],
+  ])('refuses %s with a readable reason', (_label, value, reason) => {
+    expect(() => loadConfig({ PORTICO_IDENTITY_KEYS: value })).toThrow(reason);
+  });
+
+  test('never prints the key it refuses', () => {
+    const key = ed25519().slice(0, 40);
+    expect(() => loadConfig({ PORTICO_IDENTITY_KEYS: `i1:${key}` })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORTICO_IDENTITY_KEYS: `i1:${key}` });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(key);
     }
   });
 });

@@ -2,6 +2,12 @@
 // and returns a frozen, typed configuration that main.ts passes down to everything else.
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  IDENTITY_KID_PATTERN,
+  identityKeyFrom,
+  type IdentityKey,
+  type IdentityKeyRing,
+} from './identity/identity-keys';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z
@@ -36,6 +42,32 @@ const secretRing = z.string().transform((text, ctx) => {
   return entries.map(({ id, secret }) => Object.freeze({ id, secret: Buffer.from(secret, 'base64url') }));
 });
 
+/** `kid:base64url-pkcs8,…` — Ed25519 private keys; the first signs identity assertions, all verify them. */
+const identityKeyRing = z.string().transform((text, ctx): IdentityKeyRing => {
+  const ring: IdentityKey[] = [];
+  const entries = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [kid = '', encoded = '', ...rest] = entry.split(':');
+    if (!IDENTITY_KID_PATTERN.test(kid) || encoded === '' || rest.length > 0) {
+      ctx.addIssue({ code: 'custom', message: 'each entry must be kid:key (kid: letters, digits, _ or -)' });
+    } else if (ring.some((key) => key.kid === kid)) {
+      ctx.addIssue({ code: 'custom', message: `kid '${kid}' appears twice` });
+    } else {
+      try {
+        ring.push(identityKeyFrom(kid, encoded));
+      } catch (error) {
+        // The reason only ("is not a PKCS#8 private key"), never the value: this message is printed.
+        ctx.addIssue({ code: 'custom', message: `key '${kid}' ${(error as Error).message}` });
+      }
+    }
+  }
+  if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one kid:key' });
+  return Object.freeze(ring);
+});
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 const schema = z.object({
@@ -53,6 +85,7 @@ const schema = z.object({
   PORTICO_KEY_PEPPERS: secretRing.optional(),
   PORTICO_SECRET_KEYS: secretRing.optional(),
   PORTICO_OPERATOR_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  PORTICO_IDENTITY_KEYS: identityKeyRing.optional(),
   PORTICO_CRM_PORT: port.default(8081),
   PORTICO_ORDERS_PORT: port.default(8082),
   PORTICO_ENTITLEMENTS_PORT: port.default(8083),
@@ -112,6 +145,11 @@ export type Config = Readonly<{
   secretKeys: SecretRing | undefined;
   /** Bearer token of the operator API. */
   operatorToken: string | undefined;
+  /**
+   * Ed25519 keys of the identity assertions the gateway signs for backends (the first signs, the public halves of all
+   * verify); undefined means "generate and keep under dataDir" (embedded only). See internal/src/identity/README.md.
+   */
+  identityKeys: IdentityKeyRing | undefined;
   ports: Readonly<{ crm: number; orders: number; entitlements: number; portal: number }>;
   /** Origins besides the portal's own that may send sign-up and sign-in (a UI served elsewhere). */
   portalTrustedOrigins: readonly string[];
@@ -152,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyPeppers: e.PORTICO_KEY_PEPPERS ? Object.freeze(e.PORTICO_KEY_PEPPERS) : undefined,
     secretKeys: e.PORTICO_SECRET_KEYS ? Object.freeze(e.PORTICO_SECRET_KEYS) : undefined,
     operatorToken: e.PORTICO_OPERATOR_TOKEN,
+    identityKeys: e.PORTICO_IDENTITY_KEYS,
     ports: Object.freeze({
       crm: e.PORTICO_CRM_PORT,
       orders: e.PORTICO_ORDERS_PORT,

@@ -1,0 +1,157 @@
+// The counters behind every limit, on rate-limiter-flexible: RateLimiterRedis when a client is given (atomic
+// INCRBY in one Lua script, so processes sharing Redis count exactly), RateLimiterMemory otherwise. Each call has
+// the store deadline, and a store failure is applied as the limit's documented policy (limits-options.ts).
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimiterKind, RateLimitStoreErrorPolicy, ResolvedLimitsOptions } from './limits-options';
+import { callStore, type StoreCall } from './store-call';
+
+/** One limit as the counters see it; counters with the same kind and name share their stored counts. */
+export interface CounterSpec {
+  kind: LimiterKind;
+  name: string;
+  limit: number;
+  /** For fixed windows: rejected keys are remembered in memory until the window ends (no Redis trip). */
+  windowSeconds?: number;
+}
+
+export type Count =
+  | { outcome: 'admitted' | 'limited'; remaining: number; countedBy: 'store' | 'insurance' }
+  /** The store failed and the policy is `allow`: admitted, state unknown. */
+  | { outcome: 'uncounted' }
+  /** The store failed and the policy is `deny`. */
+  | { outcome: 'unavailable' };
+
+interface CounterLimiters {
+  primary: RateLimiterAbstract;
+  /**
+   * Counts in this process when Redis fails. Our code applies it, not rate-limiter-flexible's `insuranceLimiter`
+   * option, because it must also take over when the deadline expires, and the library would then count the same
+   * request a second time if the late command failed; and because each failure must be reported, not hidden.
+   */
+  insurance: RateLimiterAbstract | undefined;
+}
+
+export interface Counters {
+  consume(
+    spec: CounterSpec,
+    key: string,
+    retentionSeconds: number,
+    onError: RateLimitStoreErrorPolicy,
+  ): Promise<Count>;
+  /** Gives back the unit a refused request took (quotas count only admitted requests). Best effort. */
+  refund(spec: CounterSpec, key: string, retentionSeconds: number): Promise<void>;
+  /** The count so far in this window (0 when nothing was counted); rejects when the store fails. */
+  read(spec: CounterSpec, key: string): Promise<number>;
+}
+
+/**
+ * RateLimiterMemory expires a record with a Node timer, and a timer longer than 2^31-1 ms (24.8 days) fires after
+ * 1 ms instead, which would wipe a monthly count at once. Such counters are kept without expiry: the window id in
+ * the key already restarts the count, and one stale record per app and month is all a process accumulates.
+ */
+const MAX_MEMORY_RETENTION_SECONDS = 24 * 86_400;
+
+function memoryRetention(seconds: number): number {
+  return seconds > MAX_MEMORY_RETENTION_SECONDS ? 0 : seconds;
+}
+
+export function createCounters(options: ResolvedLimitsOptions): Counters {
+  const cache = new Map<string, CounterLimiters>();
+  // The in-memory store answers in the same tick: no deadline to race.
+  const timeoutMs = options.storeClient ? options.storeTimeoutMs : 0;
+  const retentionFor = options.storeClient ? (seconds: number) => seconds : memoryRetention;
+
+  function limitersFor(spec: CounterSpec): CounterLimiters {
+    const cacheKey = `${spec.kind}:${spec.limit}:${spec.windowSeconds ?? 0}`;
+    let limiters = cache.get(cacheKey);
+    if (!limiters) {
+      limiters = buildLimiters(options, spec);
+      cache.set(cacheKey, limiters);
+    }
+    return limiters;
+  }
+
+  return {
+    async consume(spec, key, retentionSeconds, onError) {
+      const limiters = limitersFor(spec);
+      const call = await callStore(
+        () => limiters.primary.consume(key, 1, { customDuration: retentionFor(retentionSeconds) }),
+        timeoutMs,
+      );
+      if (call.kind !== 'store_error') return toCount(call, 'store');
+      const fallback = onError === 'insurance' && !limiters.insurance ? 'deny' : onError;
+      options.onStoreError({
+        limiter: spec.kind,
+        policy: spec.name,
+        reason: call.reason,
+        error: call.error,
+        operation: 'consume',
+        fallback,
+      });
+      if (fallback === 'allow') return { outcome: 'uncounted' };
+      if (fallback === 'deny' || !limiters.insurance) return { outcome: 'unavailable' };
+      const insurance = limiters.insurance;
+      const settings = { customDuration: memoryRetention(retentionSeconds) };
+      const insured = await callStore(() => insurance.consume(key, 1, settings), 0);
+      return insured.kind === 'store_error' ? { outcome: 'unavailable' } : toCount(insured, 'insurance');
+    },
+
+    async refund(spec, key, retentionSeconds) {
+      const { primary } = limitersFor(spec);
+      const call = await callStore(
+        () => primary.reward(key, 1, { customDuration: retentionFor(retentionSeconds) }),
+        timeoutMs,
+      );
+      if (call.kind === 'store_error') {
+        options.onStoreError({
+          limiter: spec.kind,
+          policy: spec.name,
+          reason: call.reason,
+          error: call.error,
+          operation: 'refund',
+        });
+      }
+    },
+
+    async read(spec, key) {
+      const { primary } = limitersFor(spec);
+      const call = await callStore(() => primary.get(key), timeoutMs);
+      if (call.kind === 'store_error') {
+        const { reason, error } = call;
+        options.onStoreError({ limiter: spec.kind, policy: spec.name, reason, error, operation: 'read' });
+        throw call.error;
+      }
+      return call.kind === 'admitted' ? (call.res?.consumedPoints ?? 0) : call.res.consumedPoints;
+    },
+  };
+}
+
+function toCount(call: Exclude<StoreCall, { kind: 'store_error' }>, countedBy: 'store' | 'insurance'): Count {
+  return { outcome: call.kind, remaining: call.res.remainingPoints, countedBy };
+}
+
+function buildLimiters(options: ResolvedLimitsOptions, spec: CounterSpec): CounterLimiters {
+  // `duration` is required by the library but never used: every call passes its window's retention as
+  // `customDuration`, and the window id in the key decides when counting restarts (limit-windows.ts).
+  const base = { points: spec.limit, duration: 60, keyPrefix: options.keyPrefix };
+  if (!options.storeClient) return { primary: new RateLimiterMemory(base), insurance: undefined };
+  // Remember a key that went over its window's limit, so an abusive caller costs no Redis trip until the window
+  // ends. Not for quotas: their refused requests are refunded, which needs the round trip.
+  const block =
+    spec.kind !== 'quota' && spec.windowSeconds
+      ? { inMemoryBlockOnConsumed: spec.limit + 1, inMemoryBlockDuration: spec.windowSeconds }
+      : {};
+  const primary = new RateLimiterRedis({
+    ...base,
+    ...block,
+    storeClient: options.storeClient,
+    // With ioredis's offline queue disabled this refuses at once while disconnected (STACK.md pitfall 5).
+    rejectIfRedisNotReady: true,
+  });
+  // Quotas have no insurance: per-process counting cannot keep an allowance exact (DESIGN.md).
+  const insurance =
+    spec.kind === 'quota'
+      ? undefined
+      : new RateLimiterMemory({ ...base, points: Math.max(1, Math.ceil(spec.limit / options.processCount)) });
+  return { primary, insurance };
+}
