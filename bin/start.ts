@@ -1,76 +1,79 @@
 // `npm start`: runs the Portico platform in one process on embedded defaults (SQLite files under PORTICO_DATA_DIR,
-// seeded demo data), or on PostgreSQL when DATABASE_URL is set. Optional arguments pick services: `crm portal`.
+// seeded demo data), or on PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set: the backends, the management API
+// and the gateway in front of the backends. Optional arguments pick services: `npm start -- crm gateway`.
+import { systemClock } from '../internal/src/clock';
 import { ConfigError, loadConfig } from '../internal/src/config';
+import { createIdGenerator } from '../internal/src/ids';
 import { createLogger } from '../internal/src/logger';
-import { DEMO_SCOPE, runServices } from '../internal/src/service/run-services';
+import { runServices } from '../internal/src/service/run-services';
+import { createPepperRing } from '../keys/src/domain/key-digest';
+import { openControlPlane, type ControlPlane } from '../keys/src/runtime/control-plane';
+import { startGateway, type RunningGateway } from '../gateway/src/gateway-process';
 import { startPortal, type RunningPortal } from '../portal/server/src/portal-process';
+import { ensureDemoPartner, type DemoPartner } from './demo-partner';
 import { PLATFORM_SERVICES } from './services';
 
 const PORTAL = 'portal';
+const GATEWAY = 'gateway';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
 async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'portico' });
-  const known = [...PLATFORM_SERVICES.map((s) => s.name), PORTAL];
+  const known = [...PLATFORM_SERVICES.map((s) => s.name), PORTAL, GATEWAY];
   const wanted = argv.length > 0 ? argv : known;
   const unknown = wanted.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new ConfigError(`Unknown service(s): ${unknown.join(', ')}. Known: ${known.join(', ')}`);
   }
-  const platform = await runServices(
-    PLATFORM_SERVICES.filter((s) => wanted.includes(s.name)),
-    { config, logger },
-  );
+  const stops: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+
   let portal: RunningPortal | undefined;
+  let gateway: RunningGateway | undefined;
+  let demo: DemoPartner | undefined;
+  let platform: Awaited<ReturnType<typeof runServices>>;
   try {
-    if (wanted.includes(PORTAL)) portal = await startPortal({ config, logger });
+    platform = await runServices(
+      PLATFORM_SERVICES.filter((s) => wanted.includes(s.name)),
+      { config, logger },
+    );
+    stops.push(() => platform.stop());
+    let controlPlane: ControlPlane | undefined;
+    if (wanted.includes(PORTAL) || wanted.includes(GATEWAY)) {
+      // One control plane for both: on SQLite, one process holds one connection to the keys store.
+      const opened = await openControlPlane(config, logger);
+      controlPlane = opened;
+      stops.push(() => opened.close());
+    }
+    if (wanted.includes(PORTAL)) {
+      const running = await startPortal({ config, logger, controlPlane: controlPlane! });
+      portal = running;
+      stops.push(() => running.stop());
+    }
+    if (wanted.includes(GATEWAY)) {
+      const running = await startGateway({ config, logger, controlPlane: controlPlane! });
+      gateway = running;
+      stops.push(() => running.stop({ graceMs: SHUTDOWN_GRACE_MS - 1_000 }));
+      if (config.seedDemo) {
+        demo = await ensureDemoPartner(controlPlane!, {
+          clock: systemClock,
+          newId: createIdGenerator(),
+          peppers: createPepperRing(controlPlane!.secrets.keyPeppers),
+        });
+      }
+    }
   } catch (error) {
-    await platform.stop();
+    await stopAll();
     throw error;
   }
 
-  const rows = [
-    ...platform.services.map((s) => ({ title: s.title, url: s.url, store: s.store })),
-    ...(portal ? [{ title: 'Management API', url: portal.apiUrl, store: portal.store }] : []),
-  ];
-  const width = Math.max(...rows.map((r) => r.title.length));
-  const lines = [
-    '',
-    'Portico is running.',
-    '',
-    ...rows.map((r) => `  ${r.title.padEnd(width)}  ${r.url}   (store: ${r.store})`),
-    '',
-    ...(portal
-      ? [
-          'Sign up a partner (then use the portico_session cookie and the csrfToken it returns):',
-          '',
-          `  curl -si ${portal.apiUrl}/signup -H 'Content-Type: application/json' \\`,
-          `    -d '{"partnerName":"Jade Pharmacy","name":"Li Wei","email":"li.wei@jade.example","password":"a long passphrase 42"}'`,
-          '',
-          portal.secretsFile
-            ? `The operator token and the server secrets are in ${portal.secretsFile} (generated; keep it private).`
-            : 'The operator token is PORTICO_OPERATOR_TOKEN.',
-          '',
-        ]
-      : []),
-    ...(platform.services[0]
-      ? [
-          config.seedDemo
-            ? `Demo data is seeded for partner ${DEMO_SCOPE.partnerId} (${DEMO_SCOPE.environment}). Until the gateway lands, backends`
-            : 'Demo data is off (PORTICO_SEED_DEMO=false). Until the gateway lands, backends',
-          'take the caller from two headers. Try:',
-          '',
-          `  curl -s ${platform.services[0].demoUrl} \\`,
-          `    -H 'X-Portico-Partner-Id: ${DEMO_SCOPE.partnerId}' -H 'X-Portico-Environment: ${DEMO_SCOPE.environment}'`,
-          '',
-        ]
-      : []),
-    'Press Ctrl+C to stop.',
-    '',
-  ];
-  process.stdout.write(lines.join('\n'));
+  process.stdout.write(
+    banner({ platform, portal, gateway, demo, secretsFile: portal?.secretsFile }).join('\n'),
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -79,7 +82,7 @@ async function main(argv: string[]): Promise<void> {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     // Never hang on a stuck connection: leave after the grace period whatever happens.
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
-    Promise.all([platform.stop(), portal?.stop()]).then(
+    stopAll().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -89,6 +92,67 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function banner(running: {
+  platform: Awaited<ReturnType<typeof runServices>>;
+  portal: RunningPortal | undefined;
+  gateway: RunningGateway | undefined;
+  demo: DemoPartner | undefined;
+  secretsFile: string | undefined;
+}): string[] {
+  const { platform, portal, gateway, demo } = running;
+  const rows = [
+    ...(gateway ? [{ title: 'Gateway', url: gateway.url, store: 'keys store + limits in memory' }] : []),
+    ...platform.services.map((s) => ({ title: `${s.title} (backend)`, url: s.url, store: s.store })),
+    ...(portal ? [{ title: 'Management API', url: portal.apiUrl, store: portal.store }] : []),
+  ];
+  const width = Math.max(...rows.map((r) => r.title.length));
+  const lines = [
+    '',
+    'Portico is running.',
+    '',
+    ...rows.map((r) => `  ${r.title.padEnd(width)}  ${r.url}`),
+    '',
+  ];
+  if (gateway && demo?.created) {
+    lines.push(
+      'A demo partner was created with a test app. Its API key is shown this once — keep it:',
+      '',
+      `  ${demo.apiKey}`,
+      '',
+      'Your first call through the gateway:',
+      '',
+      `  curl -s ${gateway.url}/crm/v1/customers -H 'Authorization: Bearer ${demo.apiKey}'`,
+      '',
+      `The demo owner signs in to the portal as ${demo.ownerEmail} with the password ${demo.ownerPassword}`,
+      '(also shown only now).',
+      '',
+    );
+  } else if (gateway && demo) {
+    lines.push(
+      'The demo partner exists from an earlier start; its key was shown then. Make a new one in the portal, or',
+      'delete the data directory to start afresh. Call the gateway with:',
+      '',
+      `  curl -s ${gateway.url}/crm/v1/customers -H 'Authorization: Bearer <your key>'`,
+      '',
+    );
+  }
+  if (portal) {
+    lines.push(
+      'Sign up a partner of your own (then use the portico_session cookie and the csrfToken it returns):',
+      '',
+      `  curl -si ${portal.apiUrl}/signup -H 'Content-Type: application/json' \\`,
+      `    -d '{"partnerName":"Jade Pharmacy","name":"Li Wei","email":"li.wei@jade.example","password":"a long passphrase 42"}'`,
+      '',
+      running.secretsFile
+        ? `The operator token and the server secrets are in ${running.secretsFile} (generated; keep it private).`
+        : 'The operator token is PORTICO_OPERATOR_TOKEN.',
+      '',
+    );
+  }
+  lines.push('Backends accept only requests the gateway signed for them. Press Ctrl+C to stop.', '');
+  return lines;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

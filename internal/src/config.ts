@@ -90,6 +90,16 @@ const schema = z.object({
   PORTICO_ORDERS_PORT: port.default(8082),
   PORTICO_ENTITLEMENTS_PORT: port.default(8083),
   PORTICO_PORTAL_PORT: port.default(3000),
+  PORTICO_GATEWAY_PORT: port.default(8080),
+  PORTICO_GATEWAY_PUBLIC_URL: z.string().url().optional(),
+  PORTICO_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  // Below the identity assertion's 15 s of validity left when it is last handed out (internal/src/identity).
+  PORTICO_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
+  PORTICO_CRM_URL: z.string().url().optional(),
+  PORTICO_ORDERS_URL: z.string().url().optional(),
+  PORTICO_ENTITLEMENTS_URL: z.string().url().optional(),
+  PORTICO_RATE_LIMITS_ON_REDIS_ERROR: z.enum(['insurance', 'allow', 'deny']).default('insurance'),
+  PORTICO_QUOTAS_ON_REDIS_ERROR: z.enum(['deny', 'allow']).default('deny'),
   PORTICO_PORTAL_TRUSTED_ORIGINS: z
     .string()
     .default('')
@@ -150,7 +160,21 @@ export type Config = Readonly<{
    * verify); undefined means "generate and keep under dataDir" (embedded only). See internal/src/identity/README.md.
    */
   identityKeys: IdentityKeyRing | undefined;
-  ports: Readonly<{ crm: number; orders: number; entitlements: number; portal: number }>;
+  ports: Readonly<{ crm: number; orders: number; entitlements: number; portal: number; gateway: number }>;
+  gateway: Readonly<{
+    /** Where callers reach the gateway: the OAuth issuer (`iss`) and the scheme of signed requests' @authority. */
+    publicUrl: string;
+    /** Processes serving the gateway port (Node cluster); above 1, limits and nonces need REDIS_URL to be exact. */
+    workers: number;
+    /** Budget of a backend's response headers, retries included; past it the caller gets 504. */
+    upstreamTimeoutMs: number;
+    /** Base URL of each backend (default: the backends `npm start` runs, http://<host>:<port>). */
+    upstreams: Readonly<{ crm: string; orders: string; entitlements: string }>;
+    /** What rate limits do when Redis fails (gateway/src/policies/limits/limits-options.ts). */
+    rateLimitsOnRedisError: 'insurance' | 'allow' | 'deny';
+    /** What quotas do when Redis fails: deny (503 + Retry-After) or allow uncounted. */
+    quotasOnRedisError: 'deny' | 'allow';
+  }>;
   /** Origins besides the portal's own that may send sign-up and sign-in (a UI served elsewhere). */
   portalTrustedOrigins: readonly string[];
   /** Where people open the portal, for links in emails (default: http://<host>:<portal port>). */
@@ -196,6 +220,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       orders: e.PORTICO_ORDERS_PORT,
       entitlements: e.PORTICO_ENTITLEMENTS_PORT,
       portal: e.PORTICO_PORTAL_PORT,
+      gateway: e.PORTICO_GATEWAY_PORT,
+    }),
+    gateway: Object.freeze({
+      publicUrl: (
+        e.PORTICO_GATEWAY_PUBLIC_URL ?? `http://${urlHost(e.PORTICO_HOST)}:${e.PORTICO_GATEWAY_PORT}`
+      ).replace(/\/$/, ''),
+      workers: e.PORTICO_GATEWAY_WORKERS,
+      upstreamTimeoutMs: e.PORTICO_UPSTREAM_TIMEOUT_MS,
+      upstreams: Object.freeze({
+        crm: originOf(e.PORTICO_CRM_URL ?? `http://${urlHost(e.PORTICO_HOST)}:${e.PORTICO_CRM_PORT}`),
+        orders: originOf(
+          e.PORTICO_ORDERS_URL ?? `http://${urlHost(e.PORTICO_HOST)}:${e.PORTICO_ORDERS_PORT}`,
+        ),
+        entitlements: originOf(
+          e.PORTICO_ENTITLEMENTS_URL ?? `http://${urlHost(e.PORTICO_HOST)}:${e.PORTICO_ENTITLEMENTS_PORT}`,
+        ),
+      }),
+      rateLimitsOnRedisError: e.PORTICO_RATE_LIMITS_ON_REDIS_ERROR,
+      quotasOnRedisError: e.PORTICO_QUOTAS_ON_REDIS_ERROR,
     }),
     portalTrustedOrigins: Object.freeze(e.PORTICO_PORTAL_TRUSTED_ORIGINS),
     secureCookies: e.PORTICO_SECURE_COOKIES,
@@ -213,4 +256,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? e.PORTICO_PROBLEM_BASE_URL
       : `${e.PORTICO_PROBLEM_BASE_URL}/`,
   });
+}
+
+/** The scheme, host and port of a URL (undici pools are per origin; the path comes from the request). */
+function originOf(url: string): string {
+  return new URL(url).origin;
+}
+
+/** An IPv6 host is bracketed in a URL (RFC 3986 §3.2.2). */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

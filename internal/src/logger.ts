@@ -9,6 +9,8 @@ export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers.signature',
   'req.headers["signature-input"]',
+  // The gateway's identity assertion: a bearer credential for its backend until it expires.
+  'req.headers["x-portico-identity"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
   '*.password',

@@ -1,6 +1,6 @@
 // The CRM reference backend as an Express app (no listen, no env): its routes are the operations of specs/crm.
 import path from 'node:path';
-import { headerIdentity } from '../../../internal/src/http/header-identity';
+import { identityAssertion } from '../../../internal/src/http/identity-assertion-middleware';
 import { createServiceApp } from '../../../internal/src/http/service-app';
 import { appOptionsFrom, type ServiceDeps } from '../../../internal/src/service/service-module';
 import { activityOperations } from './operations/activities';
@@ -25,7 +25,9 @@ export function createCrmApp(deps: CrmAppDeps) {
       ...opportunityOperations(storeDeps),
       ...activityOperations(storeDeps),
     },
-    authenticate: headerIdentity(),
+    // Only the gateway's signed word says who is calling (DESIGN.md "Proxying"): the backend cannot be reached
+    // around it. The verifier's audience is this backend's name.
+    authenticate: identityAssertion({ verifier: deps.identityVerifier }),
     ...appOptionsFrom(deps),
   });
 }

@@ -1,7 +1,7 @@
 // The entitlements reference backend as an Express app (no listen, no env): its routes are the operations of
 // specs/entitlements (catalogue, packages, grants, redemptions).
 import path from 'node:path';
-import { headerIdentity } from '../../../internal/src/http/header-identity';
+import { identityAssertion } from '../../../internal/src/http/identity-assertion-middleware';
 import { createServiceApp } from '../../../internal/src/http/service-app';
 import { appOptionsFrom, type ServiceDeps } from '../../../internal/src/service/service-module';
 import { grantOperations } from './operations/grants';
@@ -24,7 +24,9 @@ export function createEntitlementsApp(deps: EntitlementsAppDeps) {
       ...grantOperations(storeDeps),
       ...redemptionOperations(storeDeps),
     },
-    authenticate: headerIdentity(),
+    // Only the gateway's signed word says who is calling (DESIGN.md "Proxying"): the backend cannot be reached
+    // around it. The verifier's audience is this backend's name.
+    authenticate: identityAssertion({ verifier: deps.identityVerifier }),
     ...appOptionsFrom(deps),
   });
 }

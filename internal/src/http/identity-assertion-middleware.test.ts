@@ -1,6 +1,6 @@
-// A backend built with identityAssertion instead of headerIdentity (the CRM's handlers and spec, a real server and
-// store): it serves the partner a gateway-signed assertion names, and refuses everything else with one identical 401
-// that carries WWW-Authenticate and reaches no handler. This is the switch the backends make next.
+// The middleware on its own, in front of the CRM's handlers and spec (a real server and store): it serves the partner
+// a gateway-signed assertion names, and refuses everything else with one identical 401 that carries WWW-Authenticate,
+// reaches no handler and logs the reason. backends/identity-gate.test.ts runs the refusals against all three backends.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { CRM_SPEC_PATH } from '../../../backends/crm/src/app';

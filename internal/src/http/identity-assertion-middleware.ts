@@ -1,5 +1,5 @@
 // Establishes the caller of a backend request from the identity assertion the gateway signed (X-Portico-Identity),
-// replacing header-identity.ts: without a valid assertion a backend cannot be reached around the gateway.
+// the `authenticate` of every backend: without a valid assertion a backend cannot be reached around the gateway.
 // Every refusal is the same 401; the reason goes to the log only.
 import type { RequestHandler } from 'express';
 import { IDENTITY_ASSERTION_HEADER } from '../identity/identity-assertion';

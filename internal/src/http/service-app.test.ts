@@ -7,7 +7,8 @@ import request from 'supertest';
 import { createIdGenerator } from '../ids';
 import { createLogger } from '../logger';
 import { ProblemError } from '../problem/problem';
-import { headerIdentity } from './header-identity';
+import { createTestIdentityAssertions } from '../testing/identity';
+import { IDENTITY_CHALLENGE, identityAssertion } from './identity-assertion-middleware';
 import { createServiceApp } from './service-app';
 
 const SPEC = `
@@ -38,6 +39,7 @@ paths:
 `;
 
 describe('createServiceApp', () => {
+  const assertions = createTestIdentityAssertions();
   let specPath: string;
   const seen: unknown[] = [];
   const app = () =>
@@ -54,14 +56,15 @@ describe('createServiceApp', () => {
           res.json({ id: req.params.thingId, basePath: res.locals.basePath });
         },
       },
-      authenticate: headerIdentity(),
+      authenticate: identityAssertion({ verifier: assertions.verifierFor('kit') }),
       logger: createLogger({ level: 'silent' }),
       newId: createIdGenerator(),
       problemBaseUrl: 'https://portico.dev/problems/',
       maxBodyBytes: 1024,
       validateResponses: false,
     });
-  const as = { 'x-portico-partner-id': 'prt_kit1', 'x-portico-environment': 'test' };
+  const caller = { partnerId: 'prt_kit1', environment: 'test' } as const;
+  const as = assertions.headersFor(caller, 'kit');
 
   beforeAll(() => {
     specPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kit-')), 'openapi.yaml');
@@ -90,12 +93,12 @@ describe('createServiceApp', () => {
   test('refuses a missing or malformed identity with 401 and a challenge', async () => {
     for (const headers of [
       {},
-      { ...as, 'x-portico-environment': 'staging' },
-      { ...as, 'x-portico-partner-id': 'x' },
+      { 'x-portico-partner-id': 'prt_kit1', 'x-portico-environment': 'test' },
+      assertions.headersFor(caller, 'crm'),
     ]) {
       const res = await request(app()).get('/kit/v1/things/t_abc').set(headers);
       expect(res.status).toBe(401);
-      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(res.headers['www-authenticate']).toBe(IDENTITY_CHALLENGE);
       expect(res.body.code).toBe('unauthenticated');
     }
   });

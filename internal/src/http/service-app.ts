@@ -20,7 +20,7 @@ export interface ServiceAppOptions {
   specPath: string;
   /** One handler per operationId of the document; a missing or extra one fails at start-up. */
   handlers: Readonly<Record<string, OperationHandler>>;
-  /** Establishes res.locals.identity before validation (header identity now, a verified JWT later). */
+  /** Establishes res.locals.identity before validation: identityAssertion (the gateway's signed JWT) in backends. */
   authenticate: RequestHandler;
   logger: Logger;
   newId: IdGenerator;

@@ -72,7 +72,7 @@ export function identityClaims(
   };
 }
 
-// The same partner id rule as the header identity it replaces (internal/src/http/header-identity.ts).
+// Partner ids: `prt_` and an opaque body (ULIDs, and the seeded demo partner `prt_demo`).
 const PARTNER_ID = /^prt_[A-Za-z0-9]{4,64}$/;
 const OPAQUE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 // RFC 6749 §3.3: scope-token = 1*NQCHAR, NQCHAR = %x21 / %x23-5B / %x5D-7E.

@@ -1,10 +1,14 @@
 // Runs backend services in this process on the embedded defaults or the configured engines: opens and migrates
-// each store, seeds the demo tenant on request, listens, and stops them all cleanly (drain, then close stores).
+// each store, seeds the demo tenant on request, listens behind the gateway's identity assertions, and stops them all
+// cleanly (drain, then close stores).
 import type { Config } from '../config';
 import { systemClock, type Clock } from '../clock';
 import { createIdGenerator } from '../ids';
 import type { Logger } from '../logger';
 import { startServer, type RunningServer } from '../http/start-server';
+import { identityPublicKeys, type IdentityKeyRing } from '../identity/identity-keys';
+import { createIdentityVerifier } from '../identity/identity-verifier';
+import { resolveIdentityKeys } from '../secrets';
 import { openDatabase, targetFor, type Database } from '../store/database';
 import { migrateToLatest } from '../store/migrate';
 import type { TenantScope } from '../store/query-helpers';
@@ -31,10 +35,22 @@ export interface RunningPlatform {
 export async function runServices(
   // The list mixes services with different table types; each is used only with its own database.
   modules: ReadonlyArray<ServiceModule<any>>, // eslint-disable-line @typescript-eslint/no-explicit-any
-  options: { config: Config; logger: Logger; clock?: Clock },
+  options: {
+    config: Config;
+    logger: Logger;
+    clock?: Clock;
+    /**
+     * The gateway's identity keys, when the caller has resolved them already (to sign with them in the same
+     * process); by default resolveIdentityKeys(config): PORTICO_IDENTITY_KEYS, or secrets.json on the embedded
+     * defaults. Backends verify with the public halves only.
+     */
+    identityKeys?: IdentityKeyRing;
+  },
 ): Promise<RunningPlatform> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+  // Before any store is opened: a missing key with DATABASE_URL is a configuration error to report at once.
+  const publicKeys = identityPublicKeys(options.identityKeys ?? resolveIdentityKeys(config));
   const newId = createIdGenerator(() => clock.now().getTime());
   const databases: Database<unknown>[] = [];
   const servers: RunningServer[] = [];
@@ -65,6 +81,8 @@ export async function runServices(
         clock,
         newId,
         logger: log,
+        // The audience is the service's name: an assertion the gateway made for another backend is refused here.
+        identityVerifier: createIdentityVerifier({ publicKeys, audience: module.name, clock }),
         problemBaseUrl: config.problemBaseUrl,
         maxBodyBytes: config.maxBodyBytes,
         validateResponses: false,

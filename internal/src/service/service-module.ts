@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { IdGenerator } from '../ids';
 import type { SpecValidator } from '../http/spec-validator';
+import type { IdentityVerifier } from '../identity/identity-verifier';
 import type { Migrations } from '../store/migrate';
 import type { TenantScope } from '../store/query-helpers';
 
@@ -15,6 +16,11 @@ export interface ServiceDeps<Tables> {
   clock: Clock;
   newId: IdGenerator;
   logger: Logger;
+  /**
+   * Checks the gateway's identity assertion (X-Portico-Identity): createIdentityVerifier with the gateway's public
+   * keys and this service's name as the audience, so an assertion made for another backend is refused here.
+   */
+  identityVerifier: IdentityVerifier;
   problemBaseUrl: string;
   maxBodyBytes: number;
   validateResponses: boolean;

@@ -1,8 +1,10 @@
 // An HTTP client for tests that calls operations by operationId, validates every response against the spec
 // (a mismatch fails the test) and records which operations were called, so a suite can prove it called them all.
 import type { Identity } from '../http/locals';
-import { ENVIRONMENT_HEADER, PARTNER_HEADER } from '../http/header-identity';
 import type { LoadedSpec } from './spec-contract';
+
+/** The headers that tell the service who is calling: for a backend, a signed identity assertion for its audience. */
+export type IdentityHeaders = (identity: Identity) => Record<string, string>;
 
 export interface CallOptions {
   params?: Record<string, string>;
@@ -26,11 +28,13 @@ export class ContractClient {
     readonly baseUrl: string,
     readonly identity: Identity | undefined,
     readonly covered: Set<string> = new Set(),
+    /** Required whenever `identity` is set; a client without one sends no identity at all. */
+    readonly identityHeaders?: IdentityHeaders,
   ) {}
 
   /** The same server and coverage record, another caller. */
   as(identity: Identity | undefined): ContractClient {
-    return new ContractClient(this.spec, this.baseUrl, identity, this.covered);
+    return new ContractClient(this.spec, this.baseUrl, identity, this.covered, this.identityHeaders);
   }
 
   async call<T = any>(operationId: string, options: CallOptions = {}): Promise<ContractResponse<T>> {
@@ -97,8 +101,10 @@ export class ContractClient {
     }
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (this.identity) {
-      headers[PARTNER_HEADER] = this.identity.partnerId;
-      headers[ENVIRONMENT_HEADER] = this.identity.environment;
+      // Failing here beats a silent 401 that a test expecting one would wrongly take as proof.
+      if (!this.identityHeaders)
+        throw new Error('ContractClient: an identity needs identityHeaders to be sent');
+      Object.assign(headers, this.identityHeaders(this.identity));
     }
     let body: string | Buffer | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;

@@ -1,7 +1,6 @@
 // Identity assertions for tests: one Ed25519 key pair per test process, a signer and verifiers on it, and the
-// headers to send to a backend built with identityAssertion — exactly what the gateway sends. Switching a backend
-// from headerIdentity is then: authenticate = identityAssertion({ verifier: t.verifierFor(name) }) in the harness,
-// and the contract client's headers from t.headersFor(identity, name).
+// headers to send to a backend built with identityAssertion — exactly what the gateway sends. The service harness
+// gives each backend t.verifierFor(name) and its contract client t.headersFor(identity, name).
 import type { KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '../clock';
 import type { Identity } from '../http/locals';

@@ -1,6 +1,6 @@
 // Starts a backend for a test exactly as production does — migrated store, the app, a real server on port 0 — and
-// hands back a contract client speaking HTTP to it. Response validation is on, so a reply the spec does not
-// allow becomes a 500 and fails the test.
+// hands back a contract client speaking HTTP to it, as the gateway would: every request carries a signed identity
+// assertion. Response validation is on, so a reply the spec does not allow becomes a 500 and fails the test.
 import type { Express } from 'express';
 import { loadConfig } from '../config';
 import { systemClock, type Clock } from '../clock';
@@ -15,6 +15,7 @@ import type { ServiceDeps } from '../service/service-module';
 
 export type { ServiceDeps };
 import { ContractClient } from './contract-client';
+import { createTestIdentityAssertions, type TestIdentityAssertions } from './identity';
 import { loadSpec } from './spec-contract';
 import type { TestStore } from './test-store';
 
@@ -23,6 +24,10 @@ export interface TestService<Tables> {
   client: ContractClient;
   database: Database<Tables>;
   deps: ServiceDeps<Tables>;
+  /** The signer the client's assertions come from (the service's clock; audience = the service's name). */
+  assertions: TestIdentityAssertions;
+  /** Headers carrying a valid assertion of this identity for this service, for requests made without the client. */
+  identityHeaders(identity: Identity): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -51,6 +56,7 @@ export function newTestIdentity(environment: Identity['environment'] = 'test'): 
 export async function startTestService<Tables>(
   store: TestStore,
   options: {
+    /** The service's name (`crm`, …): its store's name and the audience of the assertions its client sends. */
     service: string;
     specPath: string;
     migrations: Migrations;
@@ -60,11 +66,16 @@ export async function startTestService<Tables>(
   },
 ): Promise<TestService<Tables>> {
   const database = await store.open<Tables>(options.service, options.migrations);
+  const clock = options.clock ?? systemClock;
+  // Signer and verifier share the service's clock, so a suite that advances it gets assertions valid at its time.
+  const assertions = createTestIdentityAssertions({ clock });
+  const identityHeaders = (identity: Identity) => assertions.headersFor(identity, options.service);
   const deps: ServiceDeps<Tables> = {
     db: database.db,
-    clock: options.clock ?? systemClock,
+    clock,
     newId: createIdGenerator(),
     logger: createLogger({ level: loadConfig().testLogLevel }),
+    identityVerifier: assertions.verifierFor(options.service),
     problemBaseUrl: TEST_PROBLEM_BASE_URL,
     maxBodyBytes: TEST_MAX_BODY_BYTES,
     validateResponses: true,
@@ -74,9 +85,17 @@ export async function startTestService<Tables>(
   const spec = await loadSpec(options.specPath);
   return {
     baseUrl: server.baseUrl,
-    client: new ContractClient(spec, server.baseUrl, options.identity ?? newTestIdentity()),
+    client: new ContractClient(
+      spec,
+      server.baseUrl,
+      options.identity ?? newTestIdentity(),
+      new Set(),
+      identityHeaders,
+    ),
     database,
     deps,
+    assertions,
+    identityHeaders,
     close: () => server.close(),
   };
 }

@@ -8,24 +8,18 @@ import type { Config } from '../../../internal/src/config';
 import { createIdGenerator } from '../../../internal/src/ids';
 import type { Logger } from '../../../internal/src/logger';
 import { connectRedis, type Redis } from '../../../internal/src/redis';
-import { resolveSecrets } from '../../../internal/src/secrets';
 import { startServer } from '../../../internal/src/http/start-server';
-import { openDatabase, targetFor, type Database } from '../../../internal/src/store/database';
-import { migrateToLatest } from '../../../internal/src/store/migrate';
 import { createPepperRing } from '../../../keys/src/domain/key-digest';
 import { createSecretBoxRing } from '../../../keys/src/domain/secret-box';
-import { memoryInvalidationBus, redisInvalidationBus } from '../../../keys/src/events/invalidation';
+import { openControlPlane, type ControlPlane } from '../../../keys/src/runtime/control-plane';
 import { touchPersonalTokens } from '../../../keys/src/store/personal-tokens';
 import { createLastUsedRecorder } from '../../../keys/src/verify/last-used-recorder';
-import { keysMigrations } from '../../../keys/src/store/migrations';
-import type { KeysTables } from '../../../keys/src/store/schema';
 import { deleteExpiredSessions } from '../../../keys/src/store/sessions';
 import { createManagementApp } from './app';
 import { LOGIN_RULES, memoryAttemptLimiter, redisAttemptLimiter } from './auth/attempt-limiter';
 import type { LoginLimiters, PortalDeps } from './deps';
 import { outboxMailer } from './mail/mailer';
 
-export const KEYS_STORE_NAME = 'keys';
 const SESSION_SWEEP_MS = 10 * 60 * 1000;
 
 export interface RunningPortal {
@@ -41,26 +35,20 @@ export async function startPortal(options: {
   config: Config;
   logger: Logger;
   clock?: Clock;
+  /** The control plane to use (npm start shares one with the gateway); by default the portal opens its own. */
+  controlPlane?: ControlPlane;
 }): Promise<RunningPortal> {
   const { config } = options;
   const logger = options.logger.child({ service: 'portal' });
   const clock = options.clock ?? systemClock;
-  const secrets = resolveSecrets(config);
   const closers: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
   try {
-    const database = await openDatabase<KeysTables>(
-      targetFor(KEYS_STORE_NAME, {
-        dataDir: config.dataDir,
-        databaseUrl: config.databaseUrl,
-        schemaPrefix: config.pgSchemaPrefix,
-      }),
-    );
-    closers.push(() => database.close());
-    const applied = await migrateToLatest(database as Database<unknown>, keysMigrations);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    const controlPlane = options.controlPlane ?? (await openControlPlane(config, logger));
+    if (!options.controlPlane) closers.push(() => controlPlane.close());
+    const { database, invalidations, secrets } = controlPlane;
 
     let redis: Redis | undefined;
     if (config.redisUrl) {
@@ -68,10 +56,6 @@ export async function startPortal(options: {
       const connection = redis;
       closers.push(async () => connection.disconnect());
     }
-    const invalidations = config.redisUrl
-      ? await redisInvalidationBus({ url: config.redisUrl, prefix: config.redisPrefix, logger })
-      : memoryInvalidationBus();
-    closers.push(() => invalidations.close());
 
     const personalTokenUse = createLastUsedRecorder({
       touch: (ids, usedAt) => touchPersonalTokens({ db: database.db }, ids, usedAt),

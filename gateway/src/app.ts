@@ -1,0 +1,115 @@
+// The gateway's request listener (no listen, no env: gateway-process.ts does that). A raw node:http pipeline, not
+// Express: each request picks one named stack (stacks.ts) by path, runs its policies in order, and gets exactly one
+// access-log line, its metrics and — once authenticated — its usage event, all after the response is complete.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestContext } from './context';
+import type { GatewayDeps } from './deps';
+import { asProblem, writeProblem } from './respond';
+import { buildStacks, type Stack } from './stacks';
+
+export interface GatewayApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Requests still being answered (graceful shutdown waits for 0). */
+  inFlight(): number;
+}
+
+const UNKNOWN = 'unknown';
+
+/** The stacks of the gateway's own endpoints, by the name metrics and logs give them. */
+export const OWN_ENDPOINTS = ['oauth-token', 'jwks', 'healthz', 'readyz', 'metrics'] as const;
+
+export function createGatewayApp(deps: GatewayDeps): GatewayApp {
+  const stacks = buildStacks(deps);
+  const fixed = new Map<string, Stack>([
+    ['/oauth/token', stacks.oauthToken],
+    ['/.well-known/jwks.json', stacks.jwks],
+    ['/healthz', stacks.healthz],
+    ['/readyz', stacks.readyz],
+    ['/metrics', stacks.metrics],
+  ]);
+  let inFlight = 0;
+  const problemOptions = { problemBaseUrl: deps.problemBaseUrl };
+
+  async function run(ctx: RequestContext, stack: Stack): Promise<void> {
+    try {
+      for (const policy of stack.policies) {
+        const pending = policy.run(ctx);
+        if (pending) await pending;
+      }
+    } catch (error) {
+      const problem = asProblem(error);
+      if (problem.status >= 500 && problem.code === 'internal_error') {
+        ctx.log.error({ err: error, stack: stack.name }, problem.message);
+      }
+      writeProblem(ctx, problem, problemOptions);
+      if (!ctx.refusal && problem.status < 500) ctx.refusal = problem.message;
+    }
+  }
+
+  function finished(ctx: RequestContext, stack: Stack): void {
+    inFlight--;
+    const status = ctx.upstreamStatus ?? ctx.res.statusCode;
+    const durationMs = performance.now() - ctx.startedAtMs;
+    const operation = ctx.operation;
+    const caller = ctx.caller;
+    deps.metrics.requestFinished({
+      api: operation?.api ?? stack.name,
+      operationId: operation?.operationId ?? (stack.name === 'api' ? UNKNOWN : stack.name),
+      status,
+      durationSeconds: durationMs / 1000,
+    });
+    if (caller && operation) {
+      deps.meter.record({
+        partnerId: caller.partnerId,
+        appId: caller.appId,
+        environment: caller.environment,
+        credentialId: caller.credentialId,
+        api: operation.api,
+        operationId: operation.operationId,
+        status,
+        latencyMs: durationMs,
+        requestId: ctx.requestId,
+      });
+      deps.credentialUse.record(caller.scheme, caller.credentialId);
+    }
+    // One wide line per request (STYLE.md "Logging"); never a header, a body or a credential.
+    deps.logger.info(
+      {
+        requestId: ctx.requestId,
+        method: ctx.method,
+        path: ctx.pathname,
+        operation: operation?.operationId,
+        status,
+        durationMs: Math.round(durationMs * 1000) / 1000,
+        upstreamMs: ctx.upstreamMs === undefined ? undefined : Math.round(ctx.upstreamMs * 1000) / 1000,
+        partnerId: caller?.partnerId,
+        appId: caller?.appId,
+        credentialId: caller?.credentialId,
+        scheme: caller?.scheme,
+        code: ctx.problemCode,
+        reason: ctx.refusal,
+        replayed: ctx.idempotentReplay || undefined,
+        client: ctx.clientAddress,
+      },
+      'request',
+    );
+  }
+
+  const app = function gateway(req: IncomingMessage, res: ServerResponse): void {
+    inFlight++;
+    const ctx = new RequestContext(req, res, deps.newId('req'), deps.logger);
+    res.setHeader('X-Request-Id', ctx.requestId);
+    const stack = fixed.get(ctx.pathname) ?? stacks.api;
+    run(ctx, stack).then(
+      () => finished(ctx, stack),
+      // run() renders every error itself; this is a bug in the gateway, still answered and counted.
+      (error: unknown) => {
+        ctx.log.error({ err: error }, 'unhandled error in the gateway pipeline');
+        if (!res.headersSent) writeProblem(ctx, asProblem(error), problemOptions);
+        finished(ctx, stack);
+      },
+    );
+  } as GatewayApp;
+  app.inFlight = () => inFlight;
+  return app;
+}
