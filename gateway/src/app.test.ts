@@ -276,3 +276,29 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+describe('the control-plane store away', () => {
+  test('a key that was cached keeps working; one that was not gets 503, never a 401 that would call it invalid', async () => {
+    const platform = await startTestPlatform({ dialect: 'sqlite' });
+    try {
+      const warm = await platform.partner();
+      const cold = await platform.partner();
+      const call = (key: string) =>
+        fetch(`${platform.gatewayUrl}/crm/v1/customers`, { headers: { authorization: `Bearer ${key}` } });
+      const first = await call(warm.apiKey);
+      expect(first.status).toBe(200);
+      await first.arrayBuffer();
+      await platform.controlPlane.database.close();
+
+      const cached = await call(warm.apiKey);
+      expect(cached.status).toBe(200);
+      await cached.arrayBuffer();
+      const uncached = await call(cold.apiKey);
+      expect(uncached.status).toBe(503);
+      expect(uncached.headers.get('retry-after')).toBe('2');
+      expect(await uncached.json()).toMatchObject({ code: 'service_unavailable' });
+    } finally {
+      await platform.stop();
+    }
+  });
+});

@@ -72,12 +72,22 @@ export function buildStacks(deps: GatewayDeps): Stacks {
       // A signature covers the body's digest (RFC 9530), so only then is the body read before the caller is known.
       if (headers['signature-input'] !== undefined || headers.signature !== undefined)
         await policies.body(ctx);
-      const result = await deps.authenticate({
-        method: ctx.method,
-        headers,
-        url: ctx.url,
-        body: ctx.body,
-      });
+      let result: Awaited<ReturnType<typeof deps.authenticate>>;
+      try {
+        result = await deps.authenticate({ method: ctx.method, headers, url: ctx.url, body: ctx.body });
+      } catch (error) {
+        // The credential could not be checked (the store is away and it was not cached): not the caller's fault,
+        // and not a 401 either — that would tell a valid key it is invalid. RFC 9110 §15.6.4.
+        throw new ProblemError(
+          'service_unavailable',
+          'Credentials cannot be checked at the moment. Retry shortly.',
+          {
+            headers: { 'Retry-After': '2' },
+            internalMessage: `authentication failed: ${(error as Error).message}`,
+            cause: error,
+          },
+        );
+      }
       if (result.outcome === 'authenticated') {
         ctx.caller = result.caller;
         return;

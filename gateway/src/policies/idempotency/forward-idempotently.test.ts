@@ -216,6 +216,23 @@ describe('forwardIdempotently in front of the proxy', () => {
     expect(setup.calls).toHaveLength(1);
   });
 
+  test.each([429, 503])(
+    "an upstream's %i is a 'not now': not stored, so the retry is forwarded",
+    async (status) => {
+      setup = await setUp([
+        (_req, res) => {
+          res.writeHead(status, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+          res.end('{"code":"rate_limited"}');
+        },
+        createsOrder,
+      ]);
+      expect(received(await post(setup)).status).toBe(status);
+      const retry = received(await post(setup));
+      expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, undefined]);
+      expect(setup.calls).toHaveLength(2);
+    },
+  );
+
   test('a gateway-made 504 frees the key, so the retry is forwarded again (the upstream may have acted)', async () => {
     setup = await setUp([
       // Answers only after the proxy's deadline.

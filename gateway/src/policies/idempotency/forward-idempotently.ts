@@ -5,6 +5,9 @@ import { captureResponse } from './capture-response';
 import type { BeginRequest, Idempotency, SettleOutcome } from './idempotency';
 import { writeReplay } from './write-replay';
 
+/** Statuses that refuse for the moment only; the key is released so that the retry they invite can proceed. */
+const NOT_NOW = new Set([429, 503]);
+
 export interface IdempotentForwardRequest extends BeginRequest {
   /** This request's id: a replay carries it, not the first request's. */
   requestId: string;
@@ -42,7 +45,11 @@ export async function forwardIdempotently<T>(
     await begun.release();
     throw error;
   }
-  // Only an answer the upstream produced in full is stored; a cut stream or an oversize body releases the key.
-  const settled = await begun.complete(capture.finish());
+  // Only an answer the upstream produced in full is stored; a cut stream or an oversize body releases the key. So
+  // does a 429 or 503: they say "not now" (RFC 9110 §15.6.4, RFC 6585 §4), and replaying them for 24 h would turn
+  // a passing refusal into a permanent one. Other answers, a backend's 500 included, are kept (Stripe's rule).
+  const captured = capture.finish();
+  const settled =
+    captured && NOT_NOW.has(captured.status) ? await begun.release() : await begun.complete(captured);
   return { kind: 'forwarded', result, settled };
 }
