@@ -140,6 +140,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       processCount: options.processCount ?? config.gateway.workers,
       rateLimits: { onStoreError: config.gateway.rateLimitsOnRedisError },
       quotas: { onStoreError: config.gateway.quotasOnRedisError },
+      preAuth:
+        config.gateway.ipRateLimitPerSecond === 0
+          ? false
+          : { limit: config.gateway.ipRateLimitPerSecond, windowSeconds: 1 },
       onStoreError: (event) => {
         metrics.limiterStoreError({ limiter: event.limiter, policy: event.policy, reason: event.reason });
         logger.warn(

@@ -100,6 +100,7 @@ const schema = z.object({
   PORTICO_ENTITLEMENTS_URL: z.string().url().optional(),
   PORTICO_RATE_LIMITS_ON_REDIS_ERROR: z.enum(['insurance', 'allow', 'deny']).default('insurance'),
   PORTICO_QUOTAS_ON_REDIS_ERROR: z.enum(['deny', 'allow']).default('deny'),
+  PORTICO_IP_RATE_LIMIT: z.coerce.number().int().min(0).default(2_000),
   PORTICO_PORTAL_TRUSTED_ORIGINS: z
     .string()
     .default('')
@@ -174,6 +175,8 @@ export type Config = Readonly<{
     rateLimitsOnRedisError: 'insurance' | 'allow' | 'deny';
     /** What quotas do when Redis fails: deny (503 + Retry-After) or allow uncounted. */
     quotasOnRedisError: 'deny' | 'allow';
+    /** Requests per second per client address, per gateway process, before authentication; 0 turns it off. */
+    ipRateLimitPerSecond: number;
   }>;
   /** Origins besides the portal's own that may send sign-up and sign-in (a UI served elsewhere). */
   portalTrustedOrigins: readonly string[];
@@ -239,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       }),
       rateLimitsOnRedisError: e.PORTICO_RATE_LIMITS_ON_REDIS_ERROR,
       quotasOnRedisError: e.PORTICO_QUOTAS_ON_REDIS_ERROR,
+      ipRateLimitPerSecond: e.PORTICO_IP_RATE_LIMIT,
     }),
     portalTrustedOrigins: Object.freeze(e.PORTICO_PORTAL_TRUSTED_ORIGINS),
     secureCookies: e.PORTICO_SECURE_COOKIES,

@@ -56,7 +56,19 @@ export interface LimitsOptions {
    * a second: above the largest seeded burst (Enterprise, 1000/s), so it stops floods, not partners. `false`: off.
    */
   preAuth?:
-    | { name?: string; limit?: number; windowSeconds?: number; onStoreError?: RateLimitStoreErrorPolicy }
+    | {
+        name?: string;
+        limit?: number;
+        windowSeconds?: number;
+        onStoreError?: RateLimitStoreErrorPolicy;
+        /**
+         * Count in Redis, shared by every process (`true`), or in this process only (default `false`): the per-IP
+         * request limit guards a process against floods, and a Redis round trip on every request before anything
+         * else would cost more than it protects. The limit then applies per process. Failed authentications are
+         * always counted in the shared store (`authFailures`), so key guessing is stopped across processes.
+         */
+        shared?: boolean;
+      }
     | false;
   /**
    * Failed authentications per client IP; past the limit the IP is refused before authentication for
@@ -84,7 +96,14 @@ export interface ResolvedLimitsOptions {
   quotasOnStoreError: QuotaStoreErrorPolicy;
   storeErrorRetryAfterSeconds: number;
   preAuth:
-    { name: string; limit: number; windowSeconds: number; onStoreError: RateLimitStoreErrorPolicy } | false;
+    | {
+        name: string;
+        limit: number;
+        windowSeconds: number;
+        onStoreError: RateLimitStoreErrorPolicy;
+        shared: boolean;
+      }
+    | false;
   authFailures:
     | { limit: number; windowSeconds: number; blockSeconds: number; onStoreError: RateLimitStoreErrorPolicy }
     | false;
@@ -112,6 +131,7 @@ export function resolveLimitsOptions(options: LimitsOptions): Readonly<ResolvedL
       limit: positiveInteger('preAuth.limit', preAuth.limit ?? 2_000),
       windowSeconds: positiveInteger('preAuth.windowSeconds', preAuth.windowSeconds ?? 1),
       onStoreError: preAuth.onStoreError ?? 'insurance',
+      shared: preAuth.shared ?? false,
     },
     authFailures: authFailures && {
       limit: positiveInteger('authFailures.limit', authFailures.limit ?? 60),

@@ -89,13 +89,21 @@ describe('limits with Redis unreachable', () => {
     expect(decision.headers['RateLimit-Policy']).toBeDefined();
   });
 
-  test('the per-IP limiter falls back to its insurance too', async () => {
-    const { limits, events } = limitsOver(client, { preAuth: { limit: 4, windowSeconds: 1 } });
+  test('the per-IP limiter, when shared, falls back to its insurance too', async () => {
+    const { limits, events } = limitsOver(client, { preAuth: { limit: 4, windowSeconds: 1, shared: true } });
     const outcomes = [];
     for (let i = 0; i < 3; i += 1)
       outcomes.push((await timed(() => limits.consumePreAuth('203.0.113.9'))).outcome);
     expect(outcomes).toEqual(['admitted', 'admitted', 'limited']);
     expect(events[0]).toMatchObject({ limiter: 'pre_auth', fallback: 'insurance' });
+  });
+
+  test('the per-IP limiter counts in process memory by default: no Redis call, the full limit', async () => {
+    const { limits, events } = limitsOver(client, { preAuth: { limit: 4, windowSeconds: 1 } });
+    const outcomes = [];
+    for (let i = 0; i < 5; i += 1) outcomes.push((await limits.consumePreAuth('203.0.113.9')).outcome);
+    expect(outcomes).toEqual(['admitted', 'admitted', 'admitted', 'admitted', 'limited']);
+    expect(events).toEqual([]);
   });
 });
 

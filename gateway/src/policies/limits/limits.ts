@@ -53,7 +53,13 @@ const PERIOD_ORDER = { day: 0, month: 1 } as const;
 export function createLimits(input: LimitsOptions): Limits {
   const options = resolveLimitsOptions(input);
   const counters = createCounters(options);
-  const preAuth = createPreAuthLimiter(options, counters);
+  const preAuth = createPreAuthLimiter(options, {
+    requests:
+      options.preAuth && !options.preAuth.shared && options.storeClient
+        ? createCounters({ ...options, storeClient: undefined })
+        : counters,
+    failures: counters,
+  });
 
   function rateLimitsOf(appId: string, plan: PlanLimits, nowMs: number): Applied<PlanRateLimit>[] {
     return plan.rateLimits.map((limit) => {

@@ -18,7 +18,11 @@ const AUTH_FAILURES_POLICY = 'auth-failures';
 /** Blocked addresses kept per process; beyond this the oldest entries go first (a flood of spoofed sources). */
 const MAX_BLOCKED = 100_000;
 
-export function createPreAuthLimiter(options: ResolvedLimitsOptions, counters: Counters): PreAuthLimiter {
+/** `requests` counts every request per IP (process memory unless preAuth.shared); `failures` the shared store. */
+export function createPreAuthLimiter(
+  options: ResolvedLimitsOptions,
+  counters: { requests: Counters; failures: Counters },
+): PreAuthLimiter {
   const { preAuth, authFailures, clock } = options;
   // Blocks are remembered per process: another process learns of one at the next failure it counts itself, since
   // the failure count is shared in Redis. A blocked client thus gets at most one more try per process.
@@ -79,7 +83,7 @@ export function createPreAuthLimiter(options: ResolvedLimitsOptions, counters: C
         limit: preAuth.limit,
         windowSeconds: preAuth.windowSeconds,
       };
-      const count = await counters.consume(
+      const count = await counters.requests.consume(
         spec,
         `ip:${ip}:${window.id}`,
         retentionSeconds(window, nowMs),
@@ -125,7 +129,7 @@ export function createPreAuthLimiter(options: ResolvedLimitsOptions, counters: C
         limit: authFailures.limit,
         windowSeconds: authFailures.windowSeconds,
       };
-      const count = await counters.consume(
+      const count = await counters.failures.consume(
         spec,
         `af:${ip}:${window.id}`,
         retentionSeconds(window, nowMs),
