@@ -124,6 +124,13 @@ describe.each(engines)('gateway app [%s]', (dialect) => {
     const text = await post('name=Jade', 'application/x-www-form-urlencoded');
     expect(text.status).toBe(415);
     expect(await text.json()).toMatchObject({ code: 'unsupported_media_type' });
+    // RFC 8259 §8.1: UTF-8 only; another charset would have the backend decode what the gateway did not validate.
+    const utf16 = await post(
+      JSON.stringify({ kind: 'organization', name: 'Jade' }),
+      'application/json; charset=utf-16',
+    );
+    expect(utf16.status).toBe(415);
+    await utf16.arrayBuffer();
     const broken = await post('{"kind": "organization",', 'application/json');
     expect(broken.status).toBe(400);
     expect(await broken.json()).toMatchObject({ code: 'malformed_json', errors: [{ pointer: '' }] });
@@ -144,6 +151,36 @@ describe.each(engines)('gateway app [%s]', (dialect) => {
     });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toMatchObject({ code: 'validation_failed', errors: [{ pointer: '' }] });
+  });
+
+  test("header fields past Node's limit get a problem+json 431 with a request id, not a bare status line", async () => {
+    const res = await rawRequest(platform.gatewayUrl, {
+      method: 'GET',
+      path: '/crm/v1/customers',
+      headers: { ...auth(), 'x-padding': 'x'.repeat(20_000) },
+      chunks: [],
+    });
+    expect(res.status).toBe(431);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.headers['x-request-id']).toMatch(/^req_/);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'headers_too_large', status: 431 });
+  });
+
+  test("a refusal before authentication carries the per-address RateLimit policy; an app's 403 its own", async () => {
+    const anonymous = await fetch(`${platform.gatewayUrl}/crm/v1/customers`);
+    await anonymous.arrayBuffer();
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('ratelimit-policy')).toMatch(/^"ip";q=\d+;w=1$/);
+    const readOnly = await platform.partner({ keyScopes: ['crm:read'] });
+    const forbidden = await fetch(`${platform.gatewayUrl}/crm/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${readOnly.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'organization', name: 'Jade' }),
+    });
+    await forbidden.arrayBuffer();
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('ratelimit-policy')).toContain('"burst"');
+    expect(forbidden.headers.get('ratelimit')).toBeTruthy();
   });
 
   test('HEAD runs the GET operation and sends no body', async () => {
@@ -267,6 +304,8 @@ describe('graceful shutdown', () => {
       release();
       const res = await inFlight;
       expect(res.status).toBe(200);
+      // Answered while draining: the client must not reuse this connection.
+      expect(res.headers.get('connection')).toBe('close');
       await res.arrayBuffer();
       await stopped;
       expect(platform.gateway.app.inFlight()).toBe(0);

@@ -11,6 +11,12 @@ export interface GatewayApp {
   (req: IncomingMessage, res: ServerResponse): void;
   /** Requests still being answered (graceful shutdown waits for 0). */
   inFlight(): number;
+  /**
+   * Shutdown began: every answer from now on — those in flight included, unless their headers are out — closes its
+   * connection (RFC 9112 §9.6), so a keep-alive client opens its next request elsewhere instead of sending it into a
+   * closing socket.
+   */
+  beginDrain(): void;
 }
 
 const UNKNOWN = 'unknown';
@@ -27,7 +33,8 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     ['/readyz', stacks.readyz],
     ['/metrics', stacks.metrics],
   ]);
-  let inFlight = 0;
+  const open = new Set<ServerResponse>();
+  let draining = false;
   const problemOptions = { problemBaseUrl: deps.problemBaseUrl };
 
   async function run(ctx: RequestContext, stack: Stack): Promise<void> {
@@ -47,7 +54,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   }
 
   function finished(ctx: RequestContext, stack: Stack): void {
-    inFlight--;
+    open.delete(ctx.res);
     const status = ctx.upstreamStatus ?? ctx.res.statusCode;
     const durationMs = performance.now() - ctx.startedAtMs;
     const operation = ctx.operation;
@@ -96,9 +103,10 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   }
 
   const app = function gateway(req: IncomingMessage, res: ServerResponse): void {
-    inFlight++;
-    const ctx = new RequestContext(req, res, deps.newId('req'), deps.logger);
+    open.add(res);
+    const ctx = new RequestContext(req, res, deps.newId('req'), deps.logger, deps.clientAddressOf(req));
     res.setHeader('X-Request-Id', ctx.requestId);
+    if (draining) res.setHeader('Connection', 'close');
     const stack = fixed.get(ctx.pathname) ?? stacks.api;
     run(ctx, stack).then(
       () => finished(ctx, stack),
@@ -110,6 +118,10 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
       },
     );
   } as GatewayApp;
-  app.inFlight = () => inFlight;
+  app.inFlight = () => open.size;
+  app.beginDrain = () => {
+    draining = true;
+    for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
   return app;
 }

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../internal/src/logger';
 import type { GatewayCaller } from './policies/authenticate/caller';
+import { limiterKeyOf } from './policies/client-address/client-address';
 import type { RouteOperation } from './routes';
 
 export class RequestContext {
@@ -13,8 +14,10 @@ export class RequestContext {
   /** The request target exactly as received (path and query). */
   readonly url: string;
   readonly pathname: string;
-  /** The peer address of the connection: the gateway is the edge and trusts no forwarding header. */
+  /** The client's address: the connection's peer, or what trusted proxies forwarded (policies/client-address). */
   readonly clientAddress: string;
+  /** What the per-address limiters count under (an IPv6 address by its /64). */
+  readonly limiterKey: string;
   /** Set by the route policy. */
   operation: RouteOperation | undefined = undefined;
   params: Record<string, string> = {};
@@ -38,13 +41,15 @@ export class RequestContext {
     readonly res: ServerResponse,
     requestId: string,
     private readonly baseLog: Logger,
+    clientAddress: string,
   ) {
     this.requestId = requestId;
     this.method = req.method ?? 'GET';
     this.url = req.url ?? '/';
     const queryAt = this.url.indexOf('?');
     this.pathname = queryAt === -1 ? this.url : this.url.slice(0, queryAt);
-    this.clientAddress = req.socket.remoteAddress ?? 'unknown';
+    this.clientAddress = clientAddress;
+    this.limiterKey = limiterKeyOf(clientAddress);
   }
 
   /** A child logger carrying the request id, made only when something is logged besides the access line. */

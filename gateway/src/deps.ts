@@ -4,6 +4,7 @@ import type { Clock } from '../../internal/src/clock';
 import type { IdentitySigner } from '../../internal/src/identity/identity-signer';
 import type { Logger } from '../../internal/src/logger';
 import type { Authenticator } from './policies/authenticate/authenticate';
+import type { ClientAddressOf } from './policies/client-address/client-address';
 import type { Limits } from './policies/limits/limits';
 import type { PlanSource } from './policies/limits/plan-source';
 import type { UpstreamProxy } from './policies/proxy';
@@ -22,8 +23,8 @@ export interface GatewayDeps {
   plans: PlanSource;
   proxy: UpstreamProxy;
   signIdentity: IdentitySigner;
-  /** Idempotency-Key on POST for these APIs (DESIGN.md: orders and entitlements). */
-  idempotency: { policy: Idempotency; apis: ReadonlySet<string> };
+  /** Idempotency-Key for the operations whose spec declares it (RouteOperation.takesIdempotencyKey). */
+  idempotency: Idempotency;
   meter: UsageMeter;
   credentialUse: CredentialUse;
   metrics: GatewayMetrics;
@@ -31,6 +32,8 @@ export interface GatewayDeps {
   jwksEndpoint(request: EndpointRequest): Promise<EndpointResponse>;
   /** Whether this process should take traffic: false while draining or when a dependency it cannot do without is down. */
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+  /** The client's address for a request (policies/client-address: the peer unless proxies are trusted). */
+  clientAddressOf: ClientAddressOf;
   clock: Clock;
   logger: Logger;
   newId(prefix: string): string;

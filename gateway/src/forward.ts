@@ -1,5 +1,5 @@
 // The last step of the api stack: forward to the operation's backend and stream the answer back, through the
-// Idempotency-Key policy for POSTs to the APIs that take one (DESIGN.md: the first answer is kept per app for 24 h
+// Idempotency-Key policy for the operations whose spec declares the header (DESIGN.md: the first answer is kept per app for 24 h
 // and replayed; the same key with another payload → 422; while the first is in flight → 409).
 import type { RequestContext } from './context';
 import type { GatewayDeps } from './deps';
@@ -13,7 +13,8 @@ export async function idempotentForward(
 ): Promise<void> {
   const operation = ctx.operation!;
   const res = ctx.res;
-  const withKey = ctx.method === 'POST' && deps.idempotency.apis.has(operation.api);
+  // Every operation whose spec declares the header (all POSTs that create or change something, DESIGN.md).
+  const withKey = operation.takesIdempotencyKey;
   // Validated before anything is claimed: a malformed or repeated key is the caller's 400, never a lock.
   const key = withKey ? parseIdempotencyKey(ctx.req.headersDistinct['idempotency-key']) : undefined;
   applyHeaders(res, ctx.responseHeaders);
@@ -36,7 +37,7 @@ export async function idempotentForward(
     return;
   }
   const outcome = await forwardIdempotently(
-    deps.idempotency.policy,
+    deps.idempotency,
     res,
     {
       appId: ctx.caller!.appId,

@@ -25,6 +25,8 @@ import type { GatewayDeps } from './deps';
 import { createGatewayMetrics } from './metrics/gateway-metrics';
 import { createJwksEndpoint, createTokenEndpoint } from './oauth';
 import { createAuthenticator } from './policies/authenticate/authenticate';
+import { clientAddressResolver } from './policies/client-address/client-address';
+import { answerClientError } from './client-error';
 import { createIdempotency, memoryIdempotencyStore, redisIdempotencyStore } from './policies/idempotency';
 import { createLimits } from './policies/limits/limits';
 import { planSourceFromStore } from './policies/limits/plan-source';
@@ -206,7 +208,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       plans: planSourceFromStore({ db }, { clock }),
       proxy,
       signIdentity,
-      idempotency: { policy: idempotency, apis: new Set(['orders', 'entitlements']) },
+      idempotency,
       meter,
       credentialUse,
       metrics,
@@ -226,6 +228,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         // Redis away is degraded, not down: the documented per-limiter policies keep serving (DESIGN.md "Limits").
         return { ready: !draining, checks };
       },
+      clientAddressOf: clientAddressResolver(config.trustProxy),
       clock,
       logger,
       newId,
@@ -235,6 +238,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
     const app = createGatewayApp(deps);
     const server = await startServer(app, { host: config.host, port: options.port ?? config.ports.gateway });
+    server.server.on('clientError', (error: NodeJS.ErrnoException, socket) =>
+      answerClientError(error, socket, { newId, problemBaseUrl: config.problemBaseUrl }),
+    );
 
     return {
       url: server.baseUrl,
@@ -243,6 +249,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       server,
       stop: async ({ graceMs = 30_000 } = {}) => {
         draining = true;
+        app.beginDrain();
         // Stop accepting; idle keep-alive sockets close now, busy ones after their current response.
         const closed = server.close();
         const deadline = Date.now() + graceMs;

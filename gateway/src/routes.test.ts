@@ -36,9 +36,25 @@ describe('route table from the specs', () => {
     }
   });
 
+  test('operations that declare Idempotency-Key are marked: every creating POST, no read', () => {
+    const table = loadRouteTable(SPECS);
+    const marked = table.operations.filter((o) => o.takesIdempotencyKey);
+    expect(marked.every((o) => o.method === 'POST')).toBe(true);
+    expect(marked.map((o) => o.operationId)).toEqual(
+      expect.arrayContaining(['createCustomer', 'createOrder', 'createGrant']),
+    );
+    expect(table.operations.find((o) => o.operationId === 'listCustomers')?.takesIdempotencyKey).toBe(false);
+  });
+
   test('literal segments win over parameters, a trailing slash is the same path, HEAD is GET', () => {
     const t = new RouteTable();
-    const base = { api: 'crm' as const, basePath: '/crm/v1', scopes: {}, hasBody: false };
+    const base = {
+      api: 'crm' as const,
+      basePath: '/crm/v1',
+      scopes: {},
+      hasBody: false,
+      takesIdempotencyKey: false,
+    };
     t.add({ ...base, operationId: 'getThing', method: 'GET', path: '/things/{id}' });
     t.add({ ...base, operationId: 'searchThings', method: 'GET', path: '/things/search' });
     expect(t.match('GET', '/crm/v1/things/search')).toMatchObject({

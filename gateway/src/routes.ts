@@ -19,6 +19,8 @@ export interface RouteOperation {
   /** Scopes required per security scheme (apiKey, oauth2, signature): any one alternative suffices. */
   scopes: Readonly<Record<string, readonly string[]>>;
   hasBody: boolean;
+  /** The operation declares the Idempotency-Key header (specs/common/parameters.yaml#/IdempotencyKey). */
+  takesIdempotencyKey: boolean;
 }
 
 export type RouteMatch =
@@ -125,6 +127,7 @@ export function loadRouteTable(specsDir: string, apis: readonly PublicApi[] = PU
           basePath,
           scopes,
           hasBody: op.requestBody !== undefined,
+          takesIdempotencyKey: (op.parameters ?? []).some(isIdempotencyKeyParameter),
         });
       }
     }
@@ -136,6 +139,13 @@ interface RawOperation {
   operationId?: string;
   security?: Array<Record<string, string[]>>;
   requestBody?: unknown;
+  parameters?: Array<{ $ref?: string; name?: string; in?: string }>;
+}
+
+/** The shared parameter by reference, or one written out in place. */
+function isIdempotencyKeyParameter(parameter: { $ref?: string; name?: string; in?: string }): boolean {
+  if (parameter.$ref !== undefined) return parameter.$ref.endsWith('#/IdempotencyKey');
+  return parameter.in === 'header' && parameter.name?.toLowerCase() === 'idempotency-key';
 }
 
 function newNode(): TrieNode {

@@ -58,7 +58,10 @@ export function buildStacks(deps: GatewayDeps): Stacks {
 
     /** Per client IP, before any credential is looked at: floods and key guessing stop here (DESIGN.md "Limits"). */
     async preAuthLimit(ctx: RequestContext) {
-      const decision = await deps.limits.consumePreAuth(ctx.clientAddress);
+      const decision = await deps.limits.consumePreAuth(ctx.limiterKey);
+      // The per-address policy is what a request that never gets further (401, 404, 405) is told; an app's own
+      // limits replace it once the caller is known.
+      ctx.addResponseHeaders(decision.headers);
       if (decision.outcome !== 'admitted') {
         deps.metrics.limited({
           kind: decision.outcome === 'limited' ? decision.violated.kind : 'unavailable',
@@ -95,7 +98,7 @@ export function buildStacks(deps: GatewayDeps): Stacks {
       ctx.refusal = result.reason;
       deps.metrics.authFailure({ reason: result.reason.split(':')[0]! });
       // Counted off the response path: a slow store must not slow the refusal (limits.ts bounds it anyway).
-      deps.limits.recordAuthFailure(ctx.clientAddress).catch((error: unknown) => {
+      deps.limits.recordAuthFailure(ctx.limiterKey).catch((error: unknown) => {
         ctx.log.warn({ err: error }, 'counting a failed authentication failed');
       });
       throw unauthenticated(result);
@@ -156,11 +159,31 @@ export function buildStacks(deps: GatewayDeps): Stacks {
   };
 
   return {
-    api: stack('api', policies),
+    // Every authenticated request counts against its app's limits, refused or not (a 403 or a 400 costs work too),
+    // so limits run before the scope check and every answer to a known app carries its RateLimit headers.
+    api: stack('api', {
+      preAuthLimit: policies.preAuthLimit,
+      route: policies.route,
+      authenticate: policies.authenticate,
+      limits: policies.limits,
+      scopes: policies.scopes,
+      body: policies.body,
+      validate: policies.validate,
+      proxy: policies.proxy,
+    }),
     oauthToken: stack('oauth-token', {
       preAuthLimit: policies.preAuthLimit,
       body: policies.body,
-      token: (ctx) => answerEndpoint(ctx, deps.tokenEndpoint),
+      token: async (ctx) => {
+        await answerEndpoint(ctx, deps.tokenEndpoint);
+        // A wrong client secret is a failed authentication like a wrong key: it counts towards blocking the address.
+        if (ctx.refusal?.startsWith('invalid_client')) {
+          deps.metrics.authFailure({ reason: 'client_secret' });
+          deps.limits.recordAuthFailure(ctx.limiterKey).catch((error: unknown) => {
+            ctx.log.warn({ err: error }, 'counting a failed authentication failed');
+          });
+        }
+      },
     }),
     jwks: stack('jwks', { jwks: (ctx) => answerEndpoint(ctx, deps.jwksEndpoint) }),
     healthz: stack('healthz', { healthz: (ctx) => healthz(ctx) }),

@@ -17,13 +17,15 @@ const UPSTREAM_ERROR_KINDS: ReadonlySet<string> = new Set<UpstreamErrorKind>([
 ]);
 
 /** The scheme part of the authentication policy's refusal reason (`api_key:revoked` → `api_key`). */
-export type AuthFailureReason = 'none' | 'invalid' | 'api_key' | 'access_token' | 'signature';
+export type AuthFailureReason = 'none' | 'invalid' | 'api_key' | 'access_token' | 'signature' | 'client_secret';
 const AUTH_FAILURE_REASONS: ReadonlySet<string> = new Set<AuthFailureReason>([
   'none',
   'invalid',
   'api_key',
   'access_token',
   'signature',
+  // A wrong OAuth client secret at POST /oauth/token.
+  'client_secret',
 ]);
 
 /** The limiter that refused, or `unavailable` when a limiter's store was down and its policy refused (503). */

@@ -18,6 +18,7 @@ export const problemCatalog = {
   insufficient_balance: { status: 409, title: 'Not enough units remain' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request content type is not supported' },
+  headers_too_large: { status: 431, title: 'The request header fields are too large' },
   unprocessable: { status: 422, title: 'The request cannot be processed' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'An unexpected error occurred' },

@@ -3,7 +3,7 @@
 // the store deadline, and a store failure is applied as the limit's documented policy (limits-options.ts).
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimiterKind, RateLimitStoreErrorPolicy, ResolvedLimitsOptions } from './limits-options';
-import { callStore, type StoreCall } from './store-call';
+import { callStore, type StoreCall, type StoreErrorReason } from './store-call';
 
 /** One limit as the counters see it; counters with the same kind and name share their stored counts. */
 export interface CounterSpec {
@@ -32,14 +32,19 @@ interface CounterLimiters {
 }
 
 export interface Counters {
+  /**
+   * `deadlineMs` (performance.now() time) bounds this call together with the request's other store calls: a
+   * request waits on Redis at most storeTimeoutMs in all, however many limits it counts against.
+   */
   consume(
     spec: CounterSpec,
     key: string,
     retentionSeconds: number,
     onError: RateLimitStoreErrorPolicy,
+    deadlineMs?: number,
   ): Promise<Count>;
   /** Gives back the unit a refused request took (quotas count only admitted requests). Best effort. */
-  refund(spec: CounterSpec, key: string, retentionSeconds: number): Promise<void>;
+  refund(spec: CounterSpec, key: string, retentionSeconds: number, deadlineMs?: number): Promise<void>;
   /** The count so far in this window (0 when nothing was counted); rejects when the store fails. */
   read(spec: CounterSpec, key: string): Promise<number>;
 }
@@ -71,12 +76,26 @@ export function createCounters(options: ResolvedLimitsOptions): Counters {
     return limiters;
   }
 
+  const health = storeHealth();
+  /** One store round trip within what is left of the request's budget, skipped while the store is known down. */
+  const withinBudget = <T>(operation: () => Promise<T>, deadlineMs: number | undefined) => {
+    if (timeoutMs === 0) return callStore(operation, 0);
+    const now = performance.now();
+    const left = deadlineMs === undefined ? timeoutMs : Math.min(timeoutMs, deadlineMs - now);
+    const skip = health.skip(now) ?? (left < 1 ? 'timeout' : undefined);
+    if (skip) return Promise.resolve(storeError<T>(skip));
+    return callStore(operation, left).then((call) => {
+      health.record(call.kind === 'store_error' ? call.reason : undefined, performance.now());
+      return call;
+    });
+  };
+
   return {
-    async consume(spec, key, retentionSeconds, onError) {
+    async consume(spec, key, retentionSeconds, onError, deadlineMs) {
       const limiters = limitersFor(spec);
-      const call = await callStore(
+      const call = await withinBudget(
         () => limiters.primary.consume(key, 1, { customDuration: retentionFor(retentionSeconds) }),
-        timeoutMs,
+        deadlineMs,
       );
       if (call.kind !== 'store_error') return toCount(call, 'store');
       const fallback = onError === 'insurance' && !limiters.insurance ? 'deny' : onError;
@@ -96,11 +115,11 @@ export function createCounters(options: ResolvedLimitsOptions): Counters {
       return insured.kind === 'store_error' ? { outcome: 'unavailable' } : toCount(insured, 'insurance');
     },
 
-    async refund(spec, key, retentionSeconds) {
+    async refund(spec, key, retentionSeconds, deadlineMs) {
       const { primary } = limitersFor(spec);
-      const call = await callStore(
+      const call = await withinBudget(
         () => primary.reward(key, 1, { customDuration: retentionFor(retentionSeconds) }),
-        timeoutMs,
+        deadlineMs,
       );
       if (call.kind === 'store_error') {
         options.onStoreError({
@@ -115,7 +134,7 @@ export function createCounters(options: ResolvedLimitsOptions): Counters {
 
     async read(spec, key) {
       const { primary } = limitersFor(spec);
-      const call = await callStore(() => primary.get(key), timeoutMs);
+      const call = await withinBudget(() => primary.get(key), undefined);
       if (call.kind === 'store_error') {
         const { reason, error } = call;
         options.onStoreError({ limiter: spec.kind, policy: spec.name, reason, error, operation: 'read' });
@@ -154,4 +173,45 @@ function buildLimiters(options: ResolvedLimitsOptions, spec: CounterSpec): Count
       ? undefined
       : new RateLimiterMemory({ ...base, points: Math.max(1, Math.ceil(spec.limit / options.processCount)) });
   return { primary, insurance };
+}
+
+/** How many store timeouts in a row mark the store hung, and for how long calls then skip it. */
+const STORE_DOWN_AFTER_FAILURES = 3;
+const STORE_DOWN_FOR_MS = 1_000;
+
+/**
+ * Remembers that the store hangs, so that while it does a request does not spend its budget (and leave a command
+ * queued) on every limit: after 3 timeouts in a row, calls fail at once for 1 s, then one call probes; Redis
+ * answering again is noticed within that second, without a restart. A refused connection needs no such memory: the client
+ * refuses at once (no offline queue), and takes up again the moment it reconnects.
+ */
+function storeHealth() {
+  let failures = 0;
+  let downUntilMs = 0;
+  let probing = false;
+  return {
+    skip(nowMs: number): StoreErrorReason | undefined {
+      if (failures < STORE_DOWN_AFTER_FAILURES) return undefined;
+      // Down: skip until the pause ends, then let one call probe while the others still skip, so that a store
+      // that still hangs collects one more queued command per second, not one per request.
+      if (nowMs < downUntilMs || probing) return 'not_ready';
+      probing = true;
+      return undefined;
+    },
+    record(reason: StoreErrorReason | undefined, nowMs: number): void {
+      probing = false;
+      if (reason === undefined) failures = 0;
+      if (reason !== 'timeout') return;
+      failures += 1;
+      if (failures >= STORE_DOWN_AFTER_FAILURES) downUntilMs = nowMs + STORE_DOWN_FOR_MS;
+    },
+  };
+}
+
+function storeError<T>(reason: StoreErrorReason): StoreCall<T> {
+  const message =
+    reason === 'timeout'
+      ? "the request's limiter store budget is spent"
+      : 'the limiter store is failing; calls skip it for a moment';
+  return { kind: 'store_error', reason, error: new Error(message) };
 }

@@ -146,6 +146,32 @@ describe('limits with a Redis that accepts connections and never answers', () =>
     expect(events).toEqual([expect.objectContaining({ reason: 'timeout', fallback: 'insurance' })]);
   });
 
+  test('one budget per request: a rate limit and two quotas together wait one deadline, not three', async () => {
+    const { limits } = limitsOver(client, { storeTimeoutMs: 300, quotas: { onStoreError: 'allow' } });
+    const plan = {
+      rateLimits: [{ name: 'burst', limit: 10, windowSeconds: 1 }],
+      quotas: [
+        { name: 'day', limit: 100, period: 'day' as const },
+        { name: 'month', limit: 1000, period: 'month' as const },
+      ],
+    };
+    const started = performance.now();
+    const decision = await limits.consume('app_budget', plan);
+    // Three store calls in a row, each allowed the full deadline, would take 900 ms; sharing one budget, ~300 ms.
+    // (The margin is for a noisy machine: the bound tells one budget from three, nothing finer.)
+    expect(performance.now() - started).toBeLessThan(600);
+    expect(decision.outcome).toBe('admitted');
+  });
+
+  test('after three timeouts in a row the store is skipped for a moment: the next requests fail over at once', async () => {
+    const { limits, events } = limitsOver(client, { storeTimeoutMs: 50 });
+    for (let i = 0; i < 3; i += 1) await limits.consume(`app_hung_${i}`, QUOTA_ONLY);
+    expect(events.map((e) => e.reason)).toEqual(['timeout', 'timeout', 'timeout']);
+    expect((await limits.consume('app_hung_next', QUOTA_ONLY)).outcome).toBe('unavailable');
+    // `not_ready`: refused without a round trip (a timeout would say `timeout`).
+    expect(events.at(-1)).toMatchObject({ reason: 'not_ready', fallback: 'deny' });
+  });
+
   test('a quota gives up after the deadline and answers 503', async () => {
     const { limits, events } = limitsOver(client, { storeTimeoutMs: 100 });
     expect((await timed(() => limits.consume('app_1', QUOTA_ONLY))).outcome).toBe('unavailable');

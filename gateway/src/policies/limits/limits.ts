@@ -98,8 +98,14 @@ export function createLimits(input: LimitsOptions): Limits {
       });
   }
 
-  async function refundAll(applied: readonly Applied<PlanQuota>[], nowMs: number): Promise<void> {
-    await Promise.all(applied.map((q) => counters.refund(q.spec, q.key, retentionSeconds(q.window, nowMs))));
+  async function refundAll(
+    applied: readonly Applied<PlanQuota>[],
+    nowMs: number,
+    deadlineMs: number,
+  ): Promise<void> {
+    await Promise.all(
+      applied.map((q) => counters.refund(q.spec, q.key, retentionSeconds(q.window, nowMs), deadlineMs)),
+    );
   }
 
   return {
@@ -107,6 +113,8 @@ export function createLimits(input: LimitsOptions): Limits {
 
     async consume(appId, plan) {
       const nowMs = options.clock.now().getTime();
+      // One budget for all of this request's store calls (DESIGN.md: no request waits more than ~100 ms on Redis).
+      const deadlineMs = performance.now() + options.storeTimeoutMs;
       const rates = rateLimitsOf(appId, plan, nowMs);
       const quotas = quotasOf(appId, plan, nowMs);
       const policies: QuotaPolicy[] = [
@@ -138,7 +146,13 @@ export function createLimits(input: LimitsOptions): Limits {
       // Rate limits first, all at once: a request they refuse never reaches (or spends) a quota.
       const counts: Count[] = await Promise.all(
         rates.map((r) =>
-          counters.consume(r.spec, r.key, retentionSeconds(r.window, nowMs), options.rateLimitsOnStoreError),
+          counters.consume(
+            r.spec,
+            r.key,
+            retentionSeconds(r.window, nowMs),
+            options.rateLimitsOnStoreError,
+            deadlineMs,
+          ),
         ),
       );
       let violated: Applied<PlanRateLimit> | undefined;
@@ -162,15 +176,16 @@ export function createLimits(input: LimitsOptions): Limits {
           quota.key,
           retentionSeconds(quota.window, nowMs),
           options.quotasOnStoreError === 'allow' ? 'allow' : 'deny',
+          deadlineMs,
         );
         if (count.outcome === 'unavailable') {
-          await refundAll(spent, nowMs);
+          await refundAll(spent, nowMs, deadlineMs);
           return storeFailed('quota');
         }
         if (count.outcome === 'limited') {
           // The refused request's unit comes back, here and in the quotas it passed: a quota counts only the
           // requests it admitted, which is what the portal shows.
-          await refundAll([...spent, quota], nowMs);
+          await refundAll([...spent, quota], nowMs, deadlineMs);
           const { name, limit, period } = quota.limit;
           const seconds = windowSeconds(quota.window);
           return refuse(quota, { kind: 'quota', name, limit, windowSeconds: seconds, period });

@@ -7,6 +7,13 @@ import type { SpecRequestValidator } from './spec-request-validator';
 
 /** RFC 8259 §11 and RFC 6839 §3.1: application/json, or any `+json` type, with optional parameters. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)"?/i;
+
+/** A charset parameter other than UTF-8 (RFC 8259 §8.1: JSON exchanged between systems is UTF-8). */
+function declaresOtherCharset(type: string): boolean {
+  const charset = CHARSET.exec(type)?.[1];
+  return charset !== undefined && charset.toLowerCase() !== 'utf-8';
+}
 
 export function validateRequest(ctx: RequestContext, validator: SpecRequestValidator): void {
   const operation = ctx.operation!;
@@ -19,10 +26,12 @@ export function validateRequest(ctx: RequestContext, validator: SpecRequestValid
       });
     }
     const type = ctx.req.headers['content-type'];
-    if (type === undefined || !JSON_MEDIA_TYPE.test(type)) {
+    // The gateway validates the bytes as UTF-8; a backend honouring another declared charset would run a different
+    // document than the one validated, so anything but UTF-8 is refused here.
+    if (type === undefined || !JSON_MEDIA_TYPE.test(type) || declaresOtherCharset(type)) {
       throw new ProblemError(
         'unsupported_media_type',
-        `Content type '${type ?? '(none)'}' is not supported; send application/json.`,
+        `Content type '${type ?? '(none)'}' is not supported; send application/json (UTF-8).`,
         { errors: [{ header: 'content-type', detail: `'${type ?? '(none)'}' is not application/json` }] },
       );
     }
