@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ProblemError } from '../../../../internal/src/problem/problem';
 import type { KeyVerification } from '../../../../keys/src/domain/outcomes';
 import type { AccessTokenVerification } from '../../../../keys/src/oauth/token-outcomes';
-import type { GatewayCaller } from './caller';
+import { callerOf, type GatewayCaller } from './caller';
 import { presentedCredential } from './presented-credential';
 
 /** A request as the signature check needs it; the gateway reads the body once and keeps the raw bytes. */
@@ -46,19 +46,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         if (verified.outcome !== 'valid') {
           return { outcome: 'refused', reason: `api_key:${verified.outcome}`, tokenPresented: true };
         }
-        const key = verified.key;
-        return {
-          outcome: 'authenticated',
-          caller: {
-            scheme: 'apiKey',
-            credentialId: key.keyId,
-            appId: key.appId,
-            partnerId: key.partnerId,
-            environment: key.environment,
-            scopes: key.scopes,
-            planId: key.planId,
-          },
-        };
+        return { outcome: 'authenticated', caller: callerOf('apiKey', verified.key) };
       }
       case 'access_token': {
         const verified = await deps.verifyAccessToken(presented.value);

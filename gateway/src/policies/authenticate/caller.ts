@@ -15,3 +15,26 @@ export interface GatewayCaller {
   scopes: readonly string[];
   planId: string;
 }
+
+/** A verified credential's record (API key or signing key: both carry these fields) as the caller it proves. */
+export function callerOf(
+  scheme: AuthScheme,
+  key: {
+    keyId: string;
+    appId: string;
+    partnerId: string;
+    environment: Environment;
+    scopes: readonly string[];
+    planId: string;
+  },
+): GatewayCaller {
+  return {
+    scheme,
+    credentialId: key.keyId,
+    appId: key.appId,
+    partnerId: key.partnerId,
+    environment: key.environment,
+    scopes: key.scopes,
+    planId: key.planId,
+  };
+}

@@ -1,6 +1,8 @@
 // What is kept of an upstream's first answer to replay it later, and which of its headers may be replayed: the
 // upstream's own fields, not the connection's (hop-by-hop) nor the ones the gateway writes afresh per request.
 
+import { HOP_BY_HOP } from '../proxy/header-hygiene';
+
 export interface StoredResponse {
   status: number;
   /** Lower-case names; Set-Cookie (and any repeated field) as an array. */
@@ -13,13 +15,7 @@ export type CapturedResponse = StoredResponse;
 
 const NOT_REPLAYED = new Set([
   // RFC 9110 §7.6.1: connection-specific, meaningful for one hop only (and the obsolete ones still seen).
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
+  ...HOP_BY_HOP,
   'proxy-authenticate',
   // Framing is recomputed from the stored bytes; Date is the new message's origination time (RFC 9110 §6.6.1).
   'content-length',

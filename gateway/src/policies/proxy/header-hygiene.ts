@@ -4,7 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** RFC 9110 §7.6.1: connection-specific fields, plus the obsolete ones still seen in the wild (Keep-Alive, Proxy-Connection). */
-const HOP_BY_HOP = [
+export const HOP_BY_HOP: readonly string[] = [
   'connection',
   'keep-alive',
   'proxy-connection',

@@ -7,6 +7,7 @@ import type { InvalidationBus } from '../../../../keys/src/events/invalidation';
 import type { KeysStoreDeps } from '../../../../keys/src/store/deps';
 import { VerificationCache } from '../../../../keys/src/verify/verification-cache';
 import type { SignatureAuthentication, SignedRequestInput } from '../authenticate/authenticate';
+import { callerOf } from '../authenticate/caller';
 import type { NonceStore } from './nonce-store';
 import { createSigningKeySource, type StoredSigningKey } from './signing-key-source';
 import { createSignatureVerifier } from './verify-signature';
@@ -69,19 +70,7 @@ export function createSignatureAuthentication(
     async verify(request) {
       const verified = await verifier(request);
       if (verified.outcome !== 'valid' || !('key' in verified)) return { outcome: verified.outcome };
-      const key = verified.key;
-      return {
-        outcome: 'valid',
-        caller: {
-          scheme: 'signature',
-          credentialId: key.keyId,
-          appId: key.appId,
-          partnerId: key.partnerId,
-          environment: key.environment,
-          scopes: key.scopes,
-          planId: key.planId,
-        },
-      };
+      return { outcome: 'valid', caller: callerOf('signature', verified.key) };
     },
     close: () => cache.close(),
   };
