@@ -126,7 +126,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       secretBox,
       bus: invalidations,
       nonces: redis
-        ? redisNonceStore({ redis, prefix: `${config.redisPrefix}:signature-nonce` })
+        ? redisNonceStore({
+            redis,
+            prefix: `${config.redisPrefix}:signature-nonce`,
+            timeoutMs: config.gateway.redisTimeoutMs,
+          })
         : memoryNonceStore({ clock }),
       clock,
       scheme: config.gateway.publicUrl.startsWith('https:') ? 'https' : 'http',
@@ -140,6 +144,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       ...(redis ? { storeClient: redis } : {}),
       keyPrefix: `${config.redisPrefix}:limits`,
       processCount: options.processCount ?? config.gateway.workers,
+      storeTimeoutMs: config.gateway.redisTimeoutMs,
       rateLimits: { onStoreError: config.gateway.rateLimitsOnRedisError },
       quotas: { onStoreError: config.gateway.quotasOnRedisError },
       preAuth:
@@ -187,7 +192,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
     const idempotency = createIdempotency({
       store: redis
-        ? redisIdempotencyStore({ redis, keyPrefix: `${config.redisPrefix}:idempotency` })
+        ? redisIdempotencyStore({
+            redis,
+            keyPrefix: `${config.redisPrefix}:idempotency`,
+            timeoutMs: config.gateway.redisTimeoutMs,
+          })
         : memoryIdempotencyStore({ clock }),
       clock,
       // Longer than any answer can take (the upstream timeout, then up to 30 s between body chunks, with margin); a

@@ -101,6 +101,7 @@ const schema = z.object({
   PORTICO_RATE_LIMITS_ON_REDIS_ERROR: z.enum(['insurance', 'allow', 'deny']).default('insurance'),
   PORTICO_QUOTAS_ON_REDIS_ERROR: z.enum(['deny', 'allow']).default('deny'),
   PORTICO_IP_RATE_LIMIT: z.coerce.number().int().min(0).default(2_000),
+  PORTICO_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(5_000).default(100),
   PORTICO_PORTAL_TRUSTED_ORIGINS: z
     .string()
     .default('')
@@ -177,6 +178,8 @@ export type Config = Readonly<{
     quotasOnRedisError: 'deny' | 'allow';
     /** Requests per second per client address, per gateway process, before authentication; 0 turns it off. */
     ipRateLimitPerSecond: number;
+    /** The longest a request waits on Redis in all (limits, nonces, idempotency) before their failure policies apply. */
+    redisTimeoutMs: number;
   }>;
   /** Origins besides the portal's own that may send sign-up and sign-in (a UI served elsewhere). */
   portalTrustedOrigins: readonly string[];
@@ -243,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitsOnRedisError: e.PORTICO_RATE_LIMITS_ON_REDIS_ERROR,
       quotasOnRedisError: e.PORTICO_QUOTAS_ON_REDIS_ERROR,
       ipRateLimitPerSecond: e.PORTICO_IP_RATE_LIMIT,
+      redisTimeoutMs: e.PORTICO_REDIS_TIMEOUT_MS,
     }),
     portalTrustedOrigins: Object.freeze(e.PORTICO_PORTAL_TRUSTED_ORIGINS),
     secureCookies: e.PORTICO_SECURE_COOKIES,

@@ -1,5 +1,5 @@
-// A TCP proxy (node:net) between the gateways and Redis, so a test can cut Redis away and bring it back without
-// touching the Redis other suites share. Two ways to cut, the two ways Redis goes away in production:
+// A TCP proxy (node:net) between the gateways and Redis, so a test can slow Redis down, cut it away and bring it
+// back without touching the Redis other suites share. Two ways to cut, the two ways Redis goes away in production:
 // - `refuse`: as a Redis that died — open connections are reset and new ones closed at once;
 // - `blackhole`: as a network partition or a hung Redis — connections stay open, nothing comes back.
 // restore() resets whatever the blackhole held (the partition outlived TCP), and forwards new connections again.
@@ -10,16 +10,26 @@ export type CutMode = 'refuse' | 'blackhole';
 export interface TcpProxy {
   /** The target URL with this proxy's host and port (credentials, database and options kept). */
   url: string;
+  /** Delays every chunk this long in each direction (a round trip takes twice as long). 0: none. */
+  setLatency(ms: number): void;
   cut(mode: CutMode): void;
   restore(): void;
   close(): Promise<void>;
+}
+
+interface Pair {
+  client: Socket;
+  upstream: Socket;
+  /** Blackholed: the upstream is gone and the client's bytes are dropped. */
+  held: boolean;
 }
 
 export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const target = new URL(targetUrl);
   const targetPort = Number(target.port || 6379);
   let state: 'open' | CutMode = 'open';
-  const pairs = new Set<{ client: Socket; upstream: Socket; drop: () => void }>();
+  let latencyMs = 0;
+  const pairs = new Set<Pair>();
   const held = new Set<Socket>();
 
   const hold = (client: Socket) => {
@@ -41,17 +51,29 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     }
     const upstream = net.connect(targetPort, target.hostname);
     upstream.on('error', () => undefined);
-    const drop = () => {
+    const pair: Pair = { client, upstream, held: false };
+    pairs.add(pair);
+    // Equal delays keep the order: timers of the same duration fire in the order they were set.
+    const relay = (to: Socket) => (chunk: Buffer) => {
+      if (pair.held) return;
+      if (latencyMs === 0) to.write(chunk);
+      else {
+        setTimeout(() => {
+          if (!pair.held && !to.destroyed) to.write(chunk);
+        }, latencyMs);
+      }
+    };
+    client.on('data', relay(upstream));
+    upstream.on('data', relay(client));
+    client.on('close', () => {
+      pairs.delete(pair);
+      upstream.destroy();
+    });
+    upstream.on('close', () => {
+      if (pair.held) return;
       pairs.delete(pair);
       client.destroy();
-      upstream.destroy();
-    };
-    const pair = { client, upstream, drop };
-    pairs.add(pair);
-    client.on('close', drop);
-    upstream.on('close', drop);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -63,6 +85,9 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
 
   return {
     url: url.href,
+    setLatency(ms) {
+      latencyMs = ms;
+    },
     cut(mode) {
       state = mode;
       for (const pair of [...pairs]) {
@@ -73,10 +98,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
           continue;
         }
         // Whatever Redis would still answer is lost with the partition; the client is left waiting.
-        pair.client.unpipe(pair.upstream);
-        pair.upstream.unpipe(pair.client);
-        pair.client.off('close', pair.drop);
-        pair.upstream.off('close', pair.drop);
+        pair.held = true;
         pair.upstream.destroy();
         hold(pair.client);
       }

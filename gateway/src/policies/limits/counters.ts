@@ -44,7 +44,7 @@ export interface Counters {
     deadlineMs?: number,
   ): Promise<Count>;
   /** Gives back the unit a refused request took (quotas count only admitted requests). Best effort. */
-  refund(spec: CounterSpec, key: string, retentionSeconds: number, deadlineMs?: number): Promise<void>;
+  refund(spec: CounterSpec, key: string, retentionSeconds: number): Promise<void>;
   /** The count so far in this window (0 when nothing was counted); rejects when the store fails. */
   read(spec: CounterSpec, key: string): Promise<number>;
 }
@@ -89,6 +89,15 @@ export function createCounters(options: ResolvedLimitsOptions): Counters {
       return call;
     });
   };
+  /**
+   * A refund runs after the request was refused, off its budget: its own deadline, and its outcome tells nothing
+   * the consumes did not (a slow refund must not mark a working store as hung and turn every quota into a 503).
+   */
+  const refundCall = <T>(operation: () => Promise<T>) => {
+    if (timeoutMs === 0) return callStore(operation, 0);
+    const skip = health.skip(performance.now(), { probe: false });
+    return skip ? Promise.resolve(storeError<T>(skip)) : callStore(operation, timeoutMs);
+  };
 
   return {
     async consume(spec, key, retentionSeconds, onError, deadlineMs) {
@@ -115,11 +124,10 @@ export function createCounters(options: ResolvedLimitsOptions): Counters {
       return insured.kind === 'store_error' ? { outcome: 'unavailable' } : toCount(insured, 'insurance');
     },
 
-    async refund(spec, key, retentionSeconds, deadlineMs) {
+    async refund(spec, key, retentionSeconds) {
       const { primary } = limitersFor(spec);
-      const call = await withinBudget(
-        () => primary.reward(key, 1, { customDuration: retentionFor(retentionSeconds) }),
-        deadlineMs,
+      const call = await refundCall(() =>
+        primary.reward(key, 1, { customDuration: retentionFor(retentionSeconds) }),
       );
       if (call.kind === 'store_error') {
         options.onStoreError({
@@ -190,11 +198,12 @@ function storeHealth() {
   let downUntilMs = 0;
   let probing = false;
   return {
-    skip(nowMs: number): StoreErrorReason | undefined {
+    /** `probe: false` for calls whose outcome is not recorded: they never take the probe's place. */
+    skip(nowMs: number, options: { probe: boolean } = { probe: true }): StoreErrorReason | undefined {
       if (failures < STORE_DOWN_AFTER_FAILURES) return undefined;
       // Down: skip until the pause ends, then let one call probe while the others still skip, so that a store
       // that still hangs collects one more queued command per second, not one per request.
-      if (nowMs < downUntilMs || probing) return 'not_ready';
+      if (nowMs < downUntilMs || probing || !options.probe) return 'not_ready';
       probing = true;
       return undefined;
     },

@@ -98,14 +98,8 @@ export function createLimits(input: LimitsOptions): Limits {
       });
   }
 
-  async function refundAll(
-    applied: readonly Applied<PlanQuota>[],
-    nowMs: number,
-    deadlineMs: number,
-  ): Promise<void> {
-    await Promise.all(
-      applied.map((q) => counters.refund(q.spec, q.key, retentionSeconds(q.window, nowMs), deadlineMs)),
-    );
+  async function refundAll(applied: readonly Applied<PlanQuota>[], nowMs: number): Promise<void> {
+    await Promise.all(applied.map((q) => counters.refund(q.spec, q.key, retentionSeconds(q.window, nowMs))));
   }
 
   return {
@@ -179,13 +173,13 @@ export function createLimits(input: LimitsOptions): Limits {
           deadlineMs,
         );
         if (count.outcome === 'unavailable') {
-          await refundAll(spent, nowMs, deadlineMs);
+          await refundAll(spent, nowMs);
           return storeFailed('quota');
         }
         if (count.outcome === 'limited') {
           // The refused request's unit comes back, here and in the quotas it passed: a quota counts only the
           // requests it admitted, which is what the portal shows.
-          await refundAll([...spent, quota], nowMs, deadlineMs);
+          await refundAll([...spent, quota], nowMs);
           const { name, limit, period } = quota.limit;
           const seconds = windowSeconds(quota.window);
           return refuse(quota, { kind: 'quota', name, limit, windowSeconds: seconds, period });

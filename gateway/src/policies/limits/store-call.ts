@@ -45,12 +45,16 @@ export async function callStore<T = RateLimiterRes>(
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<StoreCall<T>>((resolve) => {
     timer = setTimeout(
+      // One more turn of the event loop first: when the loop lagged, the answer may be waiting in the socket's
+      // buffer already, and timers run before I/O callbacks; the race below then takes the answer.
       () =>
-        resolve({
-          kind: 'store_error',
-          reason: 'timeout',
-          error: new Error(`limiter store did not answer within ${timeoutMs} ms`),
-        }),
+        setImmediate(() =>
+          resolve({
+            kind: 'store_error',
+            reason: 'timeout',
+            error: new Error(`limiter store did not answer within ${timeoutMs} ms`),
+          }),
+        ),
       timeoutMs,
     );
   });
