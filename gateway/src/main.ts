@@ -12,7 +12,7 @@ const RESTART_BACKOFF_MS = 1_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, name: 'portico-gateway' });
+  const logger = createLogger({ level: config.logLevel, name: 'portico-gateway', buffered: true });
   if (config.gateway.workers > 1 && !config.redisUrl) {
     throw new ConfigError(
       'PORTICO_GATEWAY_WORKERS > 1 needs REDIS_URL: rate limits, quotas, signature nonces and Idempotency-Keys ' +
