@@ -20,7 +20,7 @@ const SHUTDOWN_GRACE_MS = 30_000;
 
 async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, name: 'portico', buffered: true });
+  const logger = createLogger({ level: config.logLevel, name: 'portico' });
   const known = [...PLATFORM_SERVICES.map((s) => s.name), PORTAL, GATEWAY];
   const wanted = argv.length > 0 ? argv : known;
   const unknown = wanted.filter((name) => !known.includes(name));

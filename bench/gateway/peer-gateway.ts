@@ -27,8 +27,8 @@ async function main(): Promise<void> {
     // the measurement) but never refuses one, as traffic from many addresses would see.
     PORTICO_IP_RATE_LIMIT: '1000000000',
   });
-  // As `npm run gateway` logs: one access line per request, written in batches.
-  const logger = createLogger({ level: config.logLevel, name: 'portico', buffered: true });
+  // As `npm run gateway` logs: one access line per request.
+  const logger = createLogger({ level: config.logLevel, name: 'portico' });
   const gateway = await startGateway({ config, logger, port: Number(process.env.PORT ?? 9060) });
   logger.info(
     { url: gateway.url, upstream, limits: config.redisUrl ? 'redis' : 'memory', pid: process.pid },

@@ -80,26 +80,23 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
       deps.credentialUse.record(caller.scheme, caller.credentialId);
     }
     // One wide line per request (STYLE.md "Logging"); never a header, a body or a credential.
-    deps.logger.info(
-      {
-        requestId: ctx.requestId,
-        method: ctx.method,
-        path: ctx.pathname,
-        operation: operation?.operationId,
-        status,
-        durationMs: Math.round(durationMs * 1000) / 1000,
-        upstreamMs: ctx.upstreamMs === undefined ? undefined : Math.round(ctx.upstreamMs * 1000) / 1000,
-        partnerId: caller?.partnerId,
-        appId: caller?.appId,
-        credentialId: caller?.credentialId,
-        scheme: caller?.scheme,
-        code: ctx.problemCode,
-        reason: ctx.refusal,
-        replayed: ctx.idempotentReplay || undefined,
-        client: ctx.clientAddress,
-      },
-      'request',
-    );
+    deps.accessLog.write({
+      requestId: ctx.requestId,
+      method: ctx.method,
+      path: ctx.pathname,
+      operation: operation?.operationId,
+      status,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      upstreamMs: ctx.upstreamMs === undefined ? undefined : Math.round(ctx.upstreamMs * 1000) / 1000,
+      partnerId: caller?.partnerId,
+      appId: caller?.appId,
+      credentialId: caller?.credentialId,
+      scheme: caller?.scheme,
+      code: ctx.problemCode,
+      reason: ctx.refusal,
+      replayed: ctx.idempotentReplay || undefined,
+      client: ctx.clientAddress,
+    });
   }
 
   const app = function gateway(req: IncomingMessage, res: ServerResponse): void {
@@ -107,17 +104,20 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     const ctx = new RequestContext(req, res, deps.newId('req'), deps.logger, deps.clientAddressOf(req));
     res.setHeader('X-Request-Id', ctx.requestId);
     if (draining) res.setHeader('Connection', 'close');
-    const stack = fixed.get(ctx.pathname) ?? stacks.api;
-    run(ctx, stack).then(
-      () => finished(ctx, stack),
-      // run() renders every error itself; this is a bug in the gateway, still answered and counted.
-      (error: unknown) => {
-        ctx.log.error({ err: error }, 'unhandled error in the gateway pipeline');
-        if (!res.headersSent) writeProblem(ctx, asProblem(error), problemOptions);
-        finished(ctx, stack);
-      },
-    );
+    void handle(ctx, fixed.get(ctx.pathname) ?? stacks.api);
   } as GatewayApp;
+
+  // No closure per request (the hot path): one async function that runs the stack and always finishes.
+  async function handle(ctx: RequestContext, stack: Stack): Promise<void> {
+    try {
+      await run(ctx, stack);
+    } catch (error) {
+      // run() renders every error itself; this is a bug in the gateway, still answered and counted.
+      ctx.log.error({ err: error }, 'unhandled error in the gateway pipeline');
+      if (!ctx.res.headersSent) writeProblem(ctx, asProblem(error), problemOptions);
+    }
+    finished(ctx, stack);
+  }
   app.inFlight = () => open.size;
   app.beginDrain = () => {
     draining = true;

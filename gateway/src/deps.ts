@@ -3,6 +3,7 @@
 import type { Clock } from '../../internal/src/clock';
 import type { IdentitySigner } from '../../internal/src/identity/identity-signer';
 import type { Logger } from '../../internal/src/logger';
+import type { AccessLog } from './access-log';
 import type { Authenticator } from './policies/authenticate/authenticate';
 import type { ClientAddressOf } from './policies/client-address/client-address';
 import type { Limits } from './policies/limits/limits';
@@ -36,6 +37,8 @@ export interface GatewayDeps {
   clientAddressOf: ClientAddressOf;
   clock: Clock;
   logger: Logger;
+  /** One line per request (access-log.ts). */
+  accessLog: AccessLog;
   newId(prefix: string): string;
   problemBaseUrl: string;
   maxBodyBytes: number;

@@ -27,7 +27,7 @@ export async function idempotentForward(
       headers,
       ...(ctx.body && ctx.body.length > 0 ? { body: ctx.body } : {}),
       ...(key !== undefined ? { idempotencyKey: key } : {}),
-      log: ctx.log,
+      log: ctx,
     });
     ctx.upstreamStatus = result.status;
     ctx.upstreamMs = result.upstreamMs;

@@ -20,6 +20,7 @@ import { findApiKeyForVerification } from '../../keys/src/store/api-key-lookup';
 import { recordUsage } from '../../keys/src/store/usage';
 import { VerificationCache } from '../../keys/src/verify/verification-cache';
 import { createApiKeyVerifier } from '../../keys/src/verify/verify-api-key';
+import { createAccessLog } from './access-log';
 import { createGatewayApp, OWN_ENDPOINTS, type GatewayApp } from './app';
 import type { GatewayDeps } from './deps';
 import { createGatewayMetrics } from './metrics/gateway-metrics';
@@ -63,6 +64,8 @@ export interface StartGatewayOptions {
   port?: number;
   /** Overrides the limits' processCount (how many processes share the limits). */
   processCount?: number;
+  /** The `name` of access lines (the process logger's name); default `portico`. */
+  accessLogName?: string;
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
@@ -204,6 +207,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       inFlightTtlSeconds: Math.ceil(config.gateway.upstreamTimeoutMs / 1000) + 60,
     });
 
+    const accessLog = createAccessLog({ logger, name: options.accessLogName ?? 'portico' });
     let draining = false;
     const deps: GatewayDeps = {
       routes,
@@ -240,6 +244,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       clientAddressOf: clientAddressResolver(config.trustProxy),
       clock,
       logger,
+      accessLog,
       newId,
       problemBaseUrl: config.problemBaseUrl,
       maxBodyBytes: config.maxBodyBytes,
@@ -273,6 +278,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           server.server.closeAllConnections();
         }
         await closed.catch(() => undefined);
+        accessLog.flush();
         await closeAll();
       },
     };

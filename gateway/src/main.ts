@@ -12,7 +12,7 @@ const RESTART_BACKOFF_MS = 1_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, name: 'portico-gateway', buffered: true });
+  const logger = createLogger({ level: config.logLevel, name: 'portico-gateway' });
   if (config.gateway.workers > 1 && !config.redisUrl) {
     throw new ConfigError(
       'PORTICO_GATEWAY_WORKERS > 1 needs REDIS_URL: rate limits, quotas, signature nonces and Idempotency-Keys ' +
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     runPrimary(config, logger);
     return;
   }
-  const gateway = await startGateway({ config, logger });
+  const gateway = await startGateway({ config, logger, accessLogName: 'portico-gateway' });
   if (cluster.isPrimary) process.stdout.write(`Portico gateway listening on ${gateway.url}\n`);
   onSignals(logger, () => gateway.stop({ graceMs: SHUTDOWN_GRACE_MS - 1_000 }));
   if (cluster.isWorker) process.send?.({ ready: gateway.url });

@@ -37,13 +37,17 @@ function encodeTime(time: number): string {
 }
 
 function encodeRandom(bytes: Uint8Array): string {
-  // 80 bits → 16 base32 characters.
-  let value = 0n;
-  for (const b of bytes) value = (value << 8n) | BigInt(b);
+  // 80 bits → 16 base32 characters, 5 bits at a time from the most significant (no BigInt: ids are made per request).
   let out = '';
-  for (let i = 0; i < 16; i++) {
-    out = ALPHABET[Number(value & 31n)] + out;
-    value >>= 5n;
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = ((buffer << 8) | byte) & 0xfff;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += ALPHABET[(buffer >> bits) & 31];
+    }
   }
   return out;
 }

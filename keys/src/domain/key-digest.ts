@@ -16,7 +16,7 @@
 //     it off the hot path, batched like last-used times). Unused secrets stay under the old pepper.
 //  4. Remove an old pepper only once no row carries its id (`npm run keys -- status` counts them), or after
 //     revoking the rows that still do: a secret whose pepper left the ring can no longer be verified.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createSecretRing } from './secret-ring';
 import type { RingSecret, SecretRing } from './secret-ring';
 
@@ -37,7 +37,15 @@ export interface KeyDigest {
 
 /** HMAC-SHA256(pepper, secret), base64url without padding. */
 export function digestKey(pepper: RingSecret, secret: string): string {
-  return createHmac('sha256', pepper.secret).update(secret, 'utf8').digest('base64url');
+  return createHmac('sha256', keyObjectOf(pepper.secret)).update(secret, 'utf8').digest('base64url');
+}
+
+// A key given as bytes is imported into a new KeyObject on every createHmac; the gateway digests a key per request.
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObjectOf(secret: Buffer): KeyObject {
+  let key = keyObjects.get(secret);
+  if (!key) keyObjects.set(secret, (key = createSecretKey(secret)));
+  return key;
 }
 
 /** What to store for a new secret: its digest under the current pepper. */

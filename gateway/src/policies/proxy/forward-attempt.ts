@@ -31,7 +31,7 @@ export class ForwardAttempt implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly log: Logger,
+    private readonly log: () => Logger,
   ) {
     this.outcome = new Promise((resolve) => (this.resolveOutcome = resolve));
     res.once('close', this.onClientClose);
@@ -98,7 +98,7 @@ export class ForwardAttempt implements Dispatcher.DispatchHandler {
     if (!this.streaming) return;
     // Headers are gone already: the only honest signal left is an incomplete message, so cut the connection.
     if (!(error instanceof ClientClosedError)) {
-      this.log.warn({ err: error }, 'upstream response broke off while streaming; closing the connection');
+      this.log().warn({ err: error }, 'upstream response broke off while streaming; closing the connection');
       this.res.destroy(error);
     }
     this.finish();

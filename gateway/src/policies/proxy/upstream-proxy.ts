@@ -71,8 +71,11 @@ export interface ForwardRequest {
   body?: Buffer;
   /** The caller's Idempotency-Key: lets a POST/PATCH be retried after a connect error. */
   idempotencyKey?: string;
-  /** The request's child logger (carries requestId); defaults to the proxy's. */
-  log?: Logger;
+  /**
+   * Where the request's child logger (it carries the requestId) comes from, read only when something is logged:
+   * a logger, or an object whose `log` makes one on first use (the gateway's request context). Default: the proxy's.
+   */
+  log?: Logger | { readonly log: Logger };
 }
 
 export interface ForwardResult {
@@ -140,7 +143,10 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
 
   async function forward(res: ServerResponse, request: ForwardRequest): Promise<ForwardResult> {
     const upstream = upstreamNamed(request.upstream);
-    const log = request.log ?? options.logger;
+    // A request's child logger is made only if something is logged (the warm path logs nothing here).
+    const given = request.log;
+    const log = (): Logger =>
+      given === undefined ? options.logger : 'log' in given && !('info' in given) ? given.log : (given as Logger);
     const ticket = upstream.breaker.tryAcquire();
     if (!ticket.admitted) throw circuitOpenProblem(upstream.name, ticket.retryAfterSeconds);
 
@@ -195,7 +201,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
         if (kind !== 'connect' || !retryable || retry >= maxRetries || elapsedMs() + waitMs >= timeoutMs) {
           throw fail(kind, outcome.error);
         }
-        log.debug(
+        log().debug(
           { upstream: upstream.name, err: outcome.error, retry: retry + 1 },
           'retrying after connect error',
         );
