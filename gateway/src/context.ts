@@ -59,6 +59,7 @@ export class RequestContext {
   }
 
   addResponseHeaders(headers: Readonly<Record<string, string>>): void {
-    this.responseHeaders = this.responseHeaders ? { ...this.responseHeaders, ...headers } : { ...headers };
+    if (this.responseHeaders === undefined) this.responseHeaders = {};
+    for (const name in headers) this.responseHeaders[name] = headers[name]!;
   }
 }

@@ -32,7 +32,19 @@ export interface Stacks {
   metrics: Stack;
 }
 
+const NO_BODY = Buffer.alloc(0);
+
 export function buildStacks(deps: GatewayDeps): Stacks {
+  async function readBodyInto(ctx: RequestContext): Promise<void> {
+    try {
+      ctx.body = await readBody(ctx.req, deps.maxBodyBytes);
+    } catch (error) {
+      // The unread rest of a too-large body is not worth draining: close the connection after the 413.
+      if (error instanceof ProblemError) ctx.res.setHeader('Connection', 'close');
+      throw error instanceof ProblemError ? error : tooLarge(deps.maxBodyBytes);
+    }
+  }
+
   const stack = (name: string, policies: Record<string, Policy>): Stack => ({
     name,
     policies: Object.entries(policies).map(([policyName, run]) => ({ name: policyName, run })),
@@ -128,15 +140,15 @@ export function buildStacks(deps: GatewayDeps): Stacks {
       }
     },
 
-    async body(ctx: RequestContext) {
+    body(ctx: RequestContext): void | Promise<void> {
       if (ctx.body !== undefined) return;
-      try {
-        ctx.body = await readBody(ctx.req, deps.maxBodyBytes);
-      } catch (error) {
-        // The unread rest of a too-large body is not worth draining: close the connection after the 413.
-        if (error instanceof ProblemError) ctx.res.setHeader('Connection', 'close');
-        throw error instanceof ProblemError ? error : tooLarge(deps.maxBodyBytes);
+      // RFC 9112 §6.3: without Content-Length or Transfer-Encoding there is no body — decided without a promise.
+      const headers = ctx.req.headers;
+      if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
+        ctx.body = NO_BODY;
+        return;
       }
+      return readBodyInto(ctx);
     },
 
     validate(ctx: RequestContext) {

@@ -15,7 +15,12 @@ import {
 } from './limit-windows';
 import { resolveLimitsOptions, type LimitsOptions } from './limits-options';
 import { createPreAuthLimiter, type PreAuthLimiter } from './pre-auth';
-import { rateLimitHeaders, type QuotaPolicy, type ServiceLimit } from './rate-limit-headers';
+import {
+  formatRateLimitPolicy,
+  rateLimitHeaders,
+  type QuotaPolicy,
+  type ServiceLimit,
+} from './rate-limit-headers';
 
 /** The part of a plan (keys/src/store/plans.ts) the limits need. */
 export interface PlanLimits {
@@ -84,18 +89,56 @@ export function createLimits(input: LimitsOptions): Limits {
    * it is used up it stays used up, and by induction no earlier quota refuses a request it should have admitted.
    * Counted in parallel, two requests could each take the other's last unit and both be refused.
    */
+  const sortedQuotas = new WeakMap<PlanLimits, readonly PlanQuota[]>();
   function quotasOf(appId: string, plan: PlanLimits, nowMs: number): Applied<PlanQuota>[] {
-    return [...plan.quotas]
-      .sort((a, b) => PERIOD_ORDER[a.period] - PERIOD_ORDER[b.period] || a.name.localeCompare(b.name))
-      .map((limit) => {
-        const window = quotaWindow(limit, nowMs);
-        return {
-          limit,
-          window,
-          spec: { kind: 'quota', name: limit.name, limit: limit.limit },
-          key: `${appId}:q:${limit.name}:${window.id}`,
-        };
-      });
+    let sorted = sortedQuotas.get(plan);
+    if (!sorted) {
+      sorted = [...plan.quotas].sort(
+        (a, b) => PERIOD_ORDER[a.period] - PERIOD_ORDER[b.period] || a.name.localeCompare(b.name),
+      );
+      sortedQuotas.set(plan, sorted);
+    }
+    return sorted.map((limit) => {
+      const window = quotaWindow(limit, nowMs);
+      return {
+        limit,
+        window,
+        spec: { kind: 'quota', name: limit.name, limit: limit.limit },
+        key: `${appId}:q:${limit.name}:${window.id}`,
+      };
+    });
+  }
+
+  /**
+   * RateLimit-Policy is the same for every request on a plan until one of its quota periods ends (a month's `w`
+   * changes with the month), so it is formatted once per plan object and period, not per request.
+   */
+  const policyHeaders = new WeakMap<PlanLimits, { header: string | undefined; validUntilMs: number }>();
+  function policyHeaderOf(
+    plan: PlanLimits,
+    rates: readonly Applied<PlanRateLimit>[],
+    quotas: readonly Applied<PlanQuota>[],
+    nowMs: number,
+  ): string | undefined {
+    const cached = policyHeaders.get(plan);
+    if (cached && nowMs < cached.validUntilMs) return cached.header;
+    const windowOf = new Map(quotas.map((q) => [q.limit, q.window]));
+    const policies: QuotaPolicy[] = [
+      ...rates.map((r) => ({
+        name: r.limit.name,
+        quota: r.limit.limit,
+        windowSeconds: r.limit.windowSeconds,
+      })),
+      ...plan.quotas.map((q) => ({
+        name: q.name,
+        quota: q.limit,
+        windowSeconds: windowSeconds(windowOf.get(q) ?? quotaWindow(q, nowMs)),
+      })),
+    ];
+    const header = formatRateLimitPolicy(policies);
+    const validUntilMs = Math.min(Number.MAX_SAFE_INTEGER, ...quotas.map((q) => q.window.endMs));
+    policyHeaders.set(plan, { header, validUntilMs });
+    return header;
   }
 
   async function refundAll(applied: readonly Applied<PlanQuota>[], nowMs: number): Promise<void> {
@@ -111,18 +154,7 @@ export function createLimits(input: LimitsOptions): Limits {
       const deadlineMs = performance.now() + options.storeTimeoutMs;
       const rates = rateLimitsOf(appId, plan, nowMs);
       const quotas = quotasOf(appId, plan, nowMs);
-      const policies: QuotaPolicy[] = [
-        ...rates.map((r) => ({
-          name: r.limit.name,
-          quota: r.limit.limit,
-          windowSeconds: r.limit.windowSeconds,
-        })),
-        ...plan.quotas.map((q) => ({
-          name: q.name,
-          quota: q.limit,
-          windowSeconds: windowSeconds(quotaWindow(q, nowMs)),
-        })),
-      ];
+      const policies = policyHeaderOf(plan, rates, quotas, nowMs);
       const known: ServiceLimit[] = [];
       const subject = `app ${appId}`;
       const refuse = (applied: Applied<PlanRateLimit | PlanQuota>, violated: ViolatedLimit) => {

@@ -5,7 +5,7 @@ import type { Counters, CounterSpec } from './counters';
 import { admitted, limited, unavailable, type LimitDecision } from './limit-decisions';
 import { rateLimitWindow, retentionSeconds, secondsUntilEnd } from './limit-windows';
 import type { ResolvedLimitsOptions } from './limits-options';
-import { rateLimitHeaders } from './rate-limit-headers';
+import { formatRateLimitPolicy, rateLimitHeaders } from './rate-limit-headers';
 
 export interface PreAuthLimiter {
   /** Counts one request from `ip`; call it before authentication. */
@@ -45,6 +45,13 @@ export function createPreAuthLimiter(
     blockedUntil.delete(ip);
     blockedUntil.set(ip, untilMs);
   }
+
+  // The same RateLimit-Policy for every request: formatted once.
+  const preAuthPolicy = preAuth
+    ? formatRateLimitPolicy([
+        { name: preAuth.name, quota: preAuth.limit, windowSeconds: preAuth.windowSeconds },
+      ])
+    : undefined;
 
   return {
     async consumePreAuth(ip) {
@@ -89,7 +96,7 @@ export function createPreAuthLimiter(
         retentionSeconds(window, nowMs),
         preAuth.onStoreError,
       );
-      const policies = [{ name: preAuth.name, quota: preAuth.limit, windowSeconds: preAuth.windowSeconds }];
+      const policies = preAuthPolicy;
       const resetSeconds = secondsUntilEnd(window, nowMs);
       switch (count.outcome) {
         case 'admitted':

@@ -61,12 +61,14 @@ export function formatRateLimit(limit: ServiceLimit): string {
  * item, as on a 429, where the field must describe the violated policy and agree with Retry-After (draft §6).
  */
 export function rateLimitHeaders(
-  policies: readonly QuotaPolicy[],
+  policies: readonly QuotaPolicy[] | string | undefined,
   known: readonly ServiceLimit[],
   report?: ServiceLimit,
 ): RateLimitHeaders {
   const headers: Record<string, string> = {};
-  const policy = formatRateLimitPolicy(policies);
+  // A formatted RateLimit-Policy may be passed in: it is the same for every request on a plan (limits.ts caches it).
+  const policy =
+    typeof policies === 'string' || policies === undefined ? policies : formatRateLimitPolicy(policies);
   if (policy !== undefined) headers['RateLimit-Policy'] = policy;
   const item = report ?? closestToExhaustion(known);
   if (item) headers['RateLimit'] = formatRateLimit(item);

@@ -192,6 +192,7 @@ export function createUsageMeter(options: UsageMeterOptions): UsageMeter {
   // The timer alone must not keep a process alive; graceful shutdown calls close().
   timer.unref();
 
+  const utcDay = utcDayFormatter();
   return {
     record(event) {
       if (closed || bufferedEvents() >= maxBufferedEvents) {
@@ -199,9 +200,10 @@ export function createUsageMeter(options: UsageMeterOptions): UsageMeter {
         return;
       }
       // The day is the UTC day the response finished, as the store's `day` column and the quota windows use.
-      const day = clock.now().toISOString().slice(0, 10);
+      const day = utcDay(clock.now().getTime());
       const status = event.status;
-      const key = JSON.stringify([event.appId, day, event.api, event.operationId, status]);
+      // NUL cannot occur in ids, API names or operation ids: the joined key is unambiguous.
+      const key = `${event.appId}\u0000${day}\u0000${event.api}\u0000${event.operationId}\u0000${status}`;
       // The store keeps whole milliseconds (a bigint column); rounding per event keeps the total unbiased.
       const latencyMs = Math.max(0, Math.round(event.latencyMs));
       const existing = collecting.get(key);
@@ -239,5 +241,21 @@ export function createUsageMeter(options: UsageMeterOptions): UsageMeter {
       bufferedEvents: bufferedEvents(),
       bufferedRows: collecting.size + (sealed?.counts.length ?? 0),
     }),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/** `YYYY-MM-DD` of a UTC time, formatted once per day rather than once per request. */
+function utcDayFormatter(): (timeMs: number) => string {
+  let lastDayNumber = -1;
+  let lastDay = '';
+  return (timeMs) => {
+    const dayNumber = Math.floor(timeMs / DAY_MS);
+    if (dayNumber !== lastDayNumber) {
+      lastDay = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+      lastDayNumber = dayNumber;
+    }
+    return lastDay;
   };
 }
