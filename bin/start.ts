@@ -2,7 +2,7 @@
 // seeded demo data), or on PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set: the backends, the management API
 // and the gateway in front of the backends. Optional arguments pick services: `npm start -- crm gateway`.
 import { systemClock } from '../internal/src/clock';
-import { ConfigError, loadConfig } from '../internal/src/config';
+import { ConfigError, loadConfig, type Config } from '../internal/src/config';
 import { createIdGenerator } from '../internal/src/ids';
 import { createLogger } from '../internal/src/logger';
 import { runServices } from '../internal/src/service/run-services';
@@ -55,7 +55,11 @@ async function main(argv: string[]): Promise<void> {
       stops.push(() => running.stop());
     }
     if (wanted.includes(GATEWAY)) {
-      const running = await startGateway({ config, logger, controlPlane: controlPlane! });
+      const running = await startGateway({
+        config: withStartedBackends(config, platform.services),
+        logger,
+        controlPlane: controlPlane!,
+      });
       gateway = running;
       stops.push(() => running.stop({ graceMs: SHUTDOWN_GRACE_MS - 1_000 }));
       if (config.seedDemo) {
@@ -92,6 +96,21 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * The gateway forwards to the backends this process started, at the addresses they got: with a port of 0 they are
+ * known only now. A backend not started here keeps its configured address (PORTICO_CRM_URL, …).
+ */
+function withStartedBackends(config: Config, services: ReadonlyArray<{ name: string; url: string }>): Config {
+  const upstreams: Record<string, string> = { ...config.gateway.upstreams };
+  for (const service of services) {
+    if (service.name in upstreams) upstreams[service.name] = new URL(service.url).origin;
+  }
+  return {
+    ...config,
+    gateway: { ...config.gateway, upstreams: upstreams as Config['gateway']['upstreams'] },
+  };
 }
 
 function banner(running: {
