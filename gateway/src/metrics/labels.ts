@@ -17,7 +17,8 @@ const UPSTREAM_ERROR_KINDS: ReadonlySet<string> = new Set<UpstreamErrorKind>([
 ]);
 
 /** The scheme part of the authentication policy's refusal reason (`api_key:revoked` → `api_key`). */
-export type AuthFailureReason = 'none' | 'invalid' | 'api_key' | 'access_token' | 'signature' | 'client_secret';
+export type AuthFailureReason =
+  'none' | 'invalid' | 'api_key' | 'access_token' | 'signature' | 'client_secret';
 const AUTH_FAILURE_REASONS: ReadonlySet<string> = new Set<AuthFailureReason>([
   'none',
   'invalid',

@@ -146,7 +146,11 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
     // A request's child logger is made only if something is logged (the warm path logs nothing here).
     const given = request.log;
     const log = (): Logger =>
-      given === undefined ? options.logger : 'log' in given && !('info' in given) ? given.log : (given as Logger);
+      given === undefined
+        ? options.logger
+        : 'log' in given && !('info' in given)
+          ? given.log
+          : (given as Logger);
     const ticket = upstream.breaker.tryAcquire();
     if (!ticket.admitted) throw circuitOpenProblem(upstream.name, ticket.retryAfterSeconds);
 
