@@ -14,9 +14,7 @@ import { createApp } from '../../keys/src/store/apps';
 import { SYSTEM_CONTEXT, type AuditContext } from '../../keys/src/store/audit-events';
 import type { KeysStoreDeps } from '../../keys/src/store/deps';
 import { createPartnerWithOwner } from '../../keys/src/store/partners';
-import { PUBLIC_APIS } from '../../gateway/src/routes';
-
-const ALL_PUBLIC_SCOPES = PUBLIC_APIS.flatMap((api) => [`${api}:read`, `${api}:write`]);
+import { ALL_PUBLIC_SCOPES, insertPlan } from '../../gateway/src/testing/test-platform';
 
 /** Far above anything one machine can send, so the plan counts every request and refuses none. */
 const NEVER_REJECTING_LIMITS = {
@@ -35,7 +33,11 @@ export async function createBenchCaller(config: Config, logger: Logger): Promise
   try {
     const clock = systemClock;
     const store: KeysStoreDeps = { db: controlPlane.database.db, clock, newId: createIdGenerator() };
-    const planId = await insertPlan(store);
+    const planId = await insertPlan(store, NEVER_REJECTING_LIMITS, {
+      code: `bench-${Date.now().toString(36)}`,
+      name: 'Bench (never rejects)',
+      description: 'Limits far above what a benchmark sends: every request is counted, none refused.',
+    });
     const stamp = Date.now().toString(36);
     const { partner, owner } = await createPartnerWithOwner(
       store,
@@ -82,26 +84,4 @@ export async function createBenchCaller(config: Config, logger: Logger): Promise
   } finally {
     await controlPlane.close();
   }
-}
-
-async function insertPlan(store: KeysStoreDeps): Promise<string> {
-  const id = store.newId('pln');
-  const now = store.clock.now().toISOString();
-  await store.db
-    .insertInto('plans')
-    .values({
-      id,
-      code: `bench-${id.slice(-8).toLowerCase()}`,
-      name: 'Bench (never rejects)',
-      description: 'Limits far above what a benchmark sends: every request is counted, none refused.',
-      offered: 0,
-      rate_limits: JSON.stringify(NEVER_REJECTING_LIMITS.rateLimits),
-      quotas: JSON.stringify(NEVER_REJECTING_LIMITS.quotas),
-      apis: JSON.stringify([...PUBLIC_APIS]),
-      scopes: JSON.stringify(ALL_PUBLIC_SCOPES),
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return id;
 }

@@ -15,7 +15,7 @@ import { loadConfig } from '../../internal/src/config';
 import { IDENTITY_ASSERTION_HEADER } from '../../internal/src/identity/identity-assertion';
 import { createIdentitySigner } from '../../internal/src/identity/identity-signer';
 import { createLogger } from '../../internal/src/logger';
-import { connectRedis } from '../../internal/src/redis';
+import { deleteRedisKeys } from '../../internal/src/testing/test-redis';
 import { resolveIdentityKeys } from '../../internal/src/secrets';
 import { createBenchCaller } from './bench-caller';
 import { pinningUnavailable, pinToCpus, startChild, type BenchChild } from './bench-child';
@@ -332,20 +332,6 @@ function countLines(file: string): number {
     fs.closeSync(fd);
   }
   return lines;
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = await connectRedis({ url, name: 'portico-bench-cleanup' });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 function positive(name: string, fallback: number, { zero = false } = {}): number {

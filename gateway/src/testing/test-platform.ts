@@ -11,7 +11,7 @@ import type { Environment } from '../../../internal/src/http/locals';
 import { createIdGenerator } from '../../../internal/src/ids';
 import { createLogger } from '../../../internal/src/logger';
 import { generateIdentityKey } from '../../../internal/src/identity/identity-keys';
-import { connectRedis } from '../../../internal/src/redis';
+import { deleteRedisKeys } from '../../../internal/src/testing/test-redis';
 import { runServices, type RunningPlatform } from '../../../internal/src/service/run-services';
 import { dropPostgresSchema, type Dialect } from '../../../internal/src/store/database';
 import { storedDigest } from '../../../keys/src/domain/key-digest';
@@ -128,7 +128,7 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
   }
   if (options.redisUrl) {
     const url = options.redisUrl;
-    cleanups.push(() => deleteRedisPrefix(url, redisPrefix));
+    cleanups.push(() => deleteRedisKeys(url, redisPrefix));
   }
   try {
     let backends: RunningPlatform | undefined;
@@ -278,9 +278,11 @@ function memberContextOf(owner: { id: string; email: string }): AuditContext {
 }
 
 let plans = 0;
-async function insertPlan(
+/** Inserts a private plan with these limits, as an operator would; returns its id. */
+export async function insertPlan(
   store: KeysStoreDeps,
   limits: { rateLimits?: PlanRateLimit[]; quotas?: PlanQuota[] },
+  label: { code?: string; name?: string; description?: string } = {},
 ): Promise<string> {
   const id = store.newId('pln');
   const now = store.clock.now().toISOString();
@@ -289,9 +291,9 @@ async function insertPlan(
     .insertInto('plans')
     .values({
       id,
-      code: `test-${plans}-${id.slice(-6).toLowerCase()}`,
-      name: `Test plan ${plans}`,
-      description: 'A plan made by a test.',
+      code: label.code ?? `test-${plans}-${id.slice(-6).toLowerCase()}`,
+      name: label.name ?? `Test plan ${plans}`,
+      description: label.description ?? 'A plan made by a test.',
       offered: 0,
       rate_limits: JSON.stringify(limits.rateLimits ?? []),
       quotas: JSON.stringify(limits.quotas ?? []),
@@ -302,20 +304,6 @@ async function insertPlan(
     })
     .execute();
   return id;
-}
-
-async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = await connectRedis({ url, name: 'portico-test-cleanup' });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 function requireUrl(url: string | undefined, name: string): string {
