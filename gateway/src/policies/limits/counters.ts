@@ -3,7 +3,7 @@
 // the store deadline, and a store failure is applied as the limit's documented policy (limits-options.ts).
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimiterKind, RateLimitStoreErrorPolicy, ResolvedLimitsOptions } from './limits-options';
-import { callStore, type StoreCall, type StoreErrorReason } from './store-call';
+import { callStore, classifyRejection, type StoreCall, type StoreErrorReason } from './store-call';
 
 /** One limit as the counters see it; counters with the same kind and name share their stored counts. */
 export interface CounterSpec {
@@ -102,10 +102,23 @@ export function createCounters(options: ResolvedLimitsOptions): Counters {
   return {
     async consume(spec, key, retentionSeconds, onError, deadlineMs) {
       const limiters = limitersFor(spec);
-      const call = await withinBudget(
-        () => limiters.primary.consume(key, 1, { customDuration: retentionFor(retentionSeconds) }),
-        deadlineMs,
-      );
+      let call: StoreCall;
+      if (!options.storeClient) {
+        // Memory: no deadline to race — the count directly, without the store-call wrapping (the hot path).
+        try {
+          const res = await limiters.primary.consume(key, 1, {
+            customDuration: retentionFor(retentionSeconds),
+          });
+          return { outcome: 'admitted', remaining: res.remainingPoints, countedBy: 'store' };
+        } catch (error) {
+          call = classifyRejection(error);
+        }
+      } else {
+        call = await withinBudget(
+          () => limiters.primary.consume(key, 1, { customDuration: retentionFor(retentionSeconds) }),
+          deadlineMs,
+        );
+      }
       if (call.kind !== 'store_error') return toCount(call, 'store');
       const fallback = onError === 'insurance' && !limiters.insurance ? 'deny' : onError;
       options.onStoreError({

@@ -141,6 +141,42 @@ export function createLimits(input: LimitsOptions): Limits {
     return header;
   }
 
+  function consumeRate(rate: Applied<PlanRateLimit>, nowMs: number, deadlineMs: number): Promise<Count> {
+    return counters.consume(
+      rate.spec,
+      rate.key,
+      retentionSeconds(rate.window, nowMs),
+      options.rateLimitsOnStoreError,
+      deadlineMs,
+    );
+  }
+
+  function refusal(
+    appId: string,
+    applied: Applied<PlanRateLimit | PlanQuota>,
+    violated: ViolatedLimit,
+    policies: string | undefined,
+    known: readonly ServiceLimit[],
+    nowMs: number,
+  ): LimitDecision {
+    const resetSeconds = secondsUntilEnd(applied.window, nowMs);
+    const report = { name: violated.name, remaining: 0, resetSeconds };
+    return limited(violated, resetSeconds, rateLimitHeaders(policies, known, report), `app ${appId}`);
+  }
+
+  function storeFailure(
+    appId: string,
+    what: string,
+    policies: string | undefined,
+    known: readonly ServiceLimit[],
+  ): LimitDecision {
+    return unavailable(
+      options.storeErrorRetryAfterSeconds,
+      rateLimitHeaders(policies, known),
+      `${what} store failed for app ${appId}`,
+    );
+  }
+
   async function refundAll(applied: readonly Applied<PlanQuota>[], nowMs: number): Promise<void> {
     await Promise.all(applied.map((q) => counters.refund(q.spec, q.key, retentionSeconds(q.window, nowMs))));
   }
@@ -156,35 +192,15 @@ export function createLimits(input: LimitsOptions): Limits {
       const quotas = quotasOf(appId, plan, nowMs);
       const policies = policyHeaderOf(plan, rates, quotas, nowMs);
       const known: ServiceLimit[] = [];
-      const subject = `app ${appId}`;
-      const refuse = (applied: Applied<PlanRateLimit | PlanQuota>, violated: ViolatedLimit) => {
-        const resetSeconds = secondsUntilEnd(applied.window, nowMs);
-        const report = { name: violated.name, remaining: 0, resetSeconds };
-        return limited(violated, resetSeconds, rateLimitHeaders(policies, known, report), subject);
-      };
-      const storeFailed = (what: string) =>
-        unavailable(
-          options.storeErrorRetryAfterSeconds,
-          rateLimitHeaders(policies, known),
-          `${what} store failed for ${subject}`,
-        );
-
       // Rate limits first, all at once: a request they refuse never reaches (or spends) a quota.
-      const counts: Count[] = await Promise.all(
-        rates.map((r) =>
-          counters.consume(
-            r.spec,
-            r.key,
-            retentionSeconds(r.window, nowMs),
-            options.rateLimitsOnStoreError,
-            deadlineMs,
-          ),
-        ),
-      );
+      const counts: Count[] =
+        rates.length === 1
+          ? [await consumeRate(rates[0]!, nowMs, deadlineMs)]
+          : await Promise.all(rates.map((r) => consumeRate(r, nowMs, deadlineMs)));
       let violated: Applied<PlanRateLimit> | undefined;
       for (const [i, count] of counts.entries()) {
         const rate = rates[i]!;
-        if (count.outcome === 'unavailable') return storeFailed('rate limit');
+        if (count.outcome === 'unavailable') return storeFailure(appId, 'rate limit', policies, known);
         if (count.outcome === 'admitted') known.push(serviceLimit(rate, count.remaining, nowMs));
         if (count.outcome === 'limited' && (!violated || rate.window.endMs > violated.window.endMs)) {
           violated = rate; // Several exhausted: report the one that frees up last, so one retry suffices.
@@ -192,7 +208,14 @@ export function createLimits(input: LimitsOptions): Limits {
       }
       if (violated) {
         const { name, limit, windowSeconds: seconds } = violated.limit;
-        return refuse(violated, { kind: 'rate_limit', name, limit, windowSeconds: seconds });
+        return refusal(
+          appId,
+          violated,
+          { kind: 'rate_limit', name, limit, windowSeconds: seconds },
+          policies,
+          known,
+          nowMs,
+        );
       }
 
       const spent: Applied<PlanQuota>[] = [];
@@ -206,7 +229,7 @@ export function createLimits(input: LimitsOptions): Limits {
         );
         if (count.outcome === 'unavailable') {
           await refundAll(spent, nowMs);
-          return storeFailed('quota');
+          return storeFailure(appId, 'quota', policies, known);
         }
         if (count.outcome === 'limited') {
           // The refused request's unit comes back, here and in the quotas it passed: a quota counts only the
@@ -214,7 +237,14 @@ export function createLimits(input: LimitsOptions): Limits {
           await refundAll([...spent, quota], nowMs);
           const { name, limit, period } = quota.limit;
           const seconds = windowSeconds(quota.window);
-          return refuse(quota, { kind: 'quota', name, limit, windowSeconds: seconds, period });
+          return refusal(
+            appId,
+            quota,
+            { kind: 'quota', name, limit, windowSeconds: seconds, period },
+            policies,
+            known,
+            nowMs,
+          );
         }
         if (count.outcome === 'admitted') {
           spent.push(quota);

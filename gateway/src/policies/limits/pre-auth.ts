@@ -46,6 +46,9 @@ export function createPreAuthLimiter(
     blockedUntil.set(ip, untilMs);
   }
 
+  const preAuthSpec: CounterSpec | undefined = preAuth
+    ? { kind: 'pre_auth', name: preAuth.name, limit: preAuth.limit, windowSeconds: preAuth.windowSeconds }
+    : undefined;
   // The same RateLimit-Policy for every request: formatted once.
   const preAuthPolicy = preAuth
     ? formatRateLimitPolicy([
@@ -84,14 +87,8 @@ export function createPreAuthLimiter(
       }
       if (!preAuth) return admitted({});
       const window = rateLimitWindow(preAuth, nowMs);
-      const spec: CounterSpec = {
-        kind: 'pre_auth',
-        name: preAuth.name,
-        limit: preAuth.limit,
-        windowSeconds: preAuth.windowSeconds,
-      };
       const count = await counters.requests.consume(
-        spec,
+        preAuthSpec!,
         `ip:${ip}:${window.id}`,
         retentionSeconds(window, nowMs),
         preAuth.onStoreError,
