@@ -169,7 +169,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         { origin: config.gateway.upstreams[api], timeoutMs: config.gateway.upstreamTimeoutMs },
       ]),
     );
-    const proxy = createUpstreamProxy({ upstreams, clock, logger });
+    const proxy = createUpstreamProxy({
+      upstreams,
+      clock,
+      logger,
+      observe: {
+        response: (upstream, status, seconds) =>
+          metrics.upstreamFinished({ upstream, status, durationSeconds: seconds }),
+        failure: (upstream, kind) => metrics.upstreamError({ upstream, kind }),
+      },
+    });
     closers.push(() => proxy.close());
     metrics.setCircuitStateSource(() =>
       Object.fromEntries(PUBLIC_APIS.map((api) => [api, proxy.circuitState(api)])),

@@ -121,6 +121,22 @@ describeEachVariant('upstream failures through the gateway', (variant) => {
     clock.advance(CIRCUIT_BREAKER_DEFAULTS.coolDownMs);
     expect((await get(path)).status).toBe(200);
   });
+
+  test('/metrics counts upstream answers and each kind of upstream failure', async () => {
+    const metrics = await send(new URL('/metrics', platform.gatewayUrl));
+    expect(metrics.text).toMatch(
+      /portico_gateway_upstream_errors_total\{upstream="crm",kind="connect"\} [1-9]/,
+    );
+    expect(metrics.text).toMatch(
+      /portico_gateway_upstream_errors_total\{upstream="orders",kind="timeout"\} [1-9]/,
+    );
+    expect(metrics.text).toMatch(
+      /portico_gateway_upstream_errors_total\{upstream="entitlements",kind="circuit_open"\} [1-9]/,
+    );
+    expect(metrics.text).toMatch(
+      /portico_gateway_upstream_responses_total\{upstream="entitlements",status="200"\} [1-9]/,
+    );
+  });
 });
 
 describeEachVariant('backends behind the gateway', (variant) => {

@@ -94,7 +94,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
   });
   const upstreamDuration = new Histogram({
     name: 'portico_gateway_upstream_duration_seconds',
-    help: 'Time from forwarding a request to the end of the upstream response, by upstream.',
+    help: 'Time from forwarding a request to the upstream response headers (retries included), by upstream.',
     labelNames: ['upstream'] as const,
     buckets: [...DURATION_BUCKETS_SECONDS],
     registers,

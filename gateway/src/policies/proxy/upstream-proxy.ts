@@ -57,6 +57,11 @@ export interface UpstreamProxyOptions {
   keepAliveTimeoutMs?: number;
   clock: Clock;
   logger: Logger;
+  /** Told of every upstream answer (its headers arrived) and every failure, for metrics; must not throw. */
+  observe?: {
+    response(upstream: string, status: number, seconds: number): void;
+    failure(upstream: string, kind: UpstreamFailureKind | 'circuit_open'): void;
+  };
 }
 
 export interface ForwardRequest {
@@ -152,7 +157,10 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
           ? given.log
           : (given as Logger);
     const ticket = upstream.breaker.tryAcquire();
-    if (!ticket.admitted) throw circuitOpenProblem(upstream.name, ticket.retryAfterSeconds);
+    if (!ticket.admitted) {
+      options.observe?.failure(upstream.name, 'circuit_open');
+      throw circuitOpenProblem(upstream.name, ticket.retryAfterSeconds);
+    }
 
     const { timeoutMs } = upstream.config;
     const started = performance.now();
@@ -173,6 +181,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       attempt?.cancel(new UpstreamTimeoutError(timeoutMs));
     }, timeoutMs);
     const fail = (kind: UpstreamFailureKind, error: unknown) => {
+      options.observe?.failure(upstream.name, kind);
       if (countsAsCircuitFailure(kind)) upstream.breaker.onFailure(ticket);
       else upstream.breaker.onNeutral(ticket);
       return upstreamProblem(kind, {
@@ -191,6 +200,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
         if (outcome.kind === 'response') {
           clearTimeout(deadline);
           const upstreamMs = elapsedMs();
+          options.observe?.response(upstream.name, outcome.status, upstreamMs / 1000);
           upstream.breaker.onSuccess(ticket);
           await outcome.done;
           return { status: outcome.status, upstreamMs };
