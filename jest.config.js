@@ -9,7 +9,11 @@ module.exports = {
     '<rootDir>/keys',
     '<rootDir>/portal',
     '<rootDir>/gateway',
+    '<rootDir>/sdks',
+    '<rootDir>/examples',
   ],
+  // The SDK as integrators import it; inside this repository it resolves to its sources (tsconfig paths).
+  moduleNameMapper: { '^@portico/sdk$': '<rootDir>/sdks/typescript/src/index.ts' },
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],

@@ -1,0 +1,147 @@
+// OAuth 2.0 client credentials (RFC 6749 §4.4) as a credential: one token request for many calls, the token
+// cached and refreshed before it expires, concurrent calls sharing one refresh, and a 401 answered by one refresh.
+import { OAuthError, ProblemError } from '../errors';
+import { base64, utf8 } from '../signing/encoding';
+import type { Transport } from '../transport';
+import type { Authenticator } from './authenticator';
+
+export interface OAuthClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** Scopes to ask for; by default the token carries every scope of the app. */
+  scopes?: readonly string[];
+  /** The token endpoint; default: `/oauth/token` at the gateway's origin. */
+  tokenUrl?: string;
+}
+
+export interface OAuthAuthenticator extends Authenticator {
+  /** A valid access token, fetched or refreshed as needed. */
+  accessToken(signal?: AbortSignal): Promise<string>;
+}
+
+interface CachedToken {
+  value: string;
+  expiresAtMs: number;
+  refreshAtMs: number;
+}
+
+/** Refresh this long before expiry: 60 s, or half the lifetime of a short-lived token. */
+const REFRESH_MARGIN_MS = 60_000;
+
+export function oauthAuthenticator(
+  credentials: OAuthClientCredentials,
+  transport: Transport,
+  tokenUrl: URL,
+): OAuthAuthenticator {
+  let cached: CachedToken | undefined;
+  let pending: Promise<CachedToken> | undefined;
+
+  // RFC 6749 §2.3.1: id and secret are form-encoded, then joined and base64-encoded for Basic.
+  const formEncode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
+  const basic = `Basic ${base64(utf8(`${formEncode(credentials.clientId)}:${formEncode(credentials.clientSecret)}`))}`;
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  if (credentials.scopes?.length) form.set('scope', credentials.scopes.join(' '));
+  const body = utf8(form.toString());
+
+  async function requestToken(): Promise<CachedToken> {
+    const requestedAt = Date.now();
+    const result = await transport.send({
+      method: 'POST',
+      url: tokenUrl,
+      headers: { authorization: basic, accept: 'application/json' },
+      body,
+      contentType: 'application/x-www-form-urlencoded',
+      // Asking for a token has no effect to undo: repeating it is safe.
+      repeatable: true,
+    });
+    if (result.error) throw asOAuthError(result.error);
+    const token = result.data as { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
+    if (
+      typeof token.access_token !== 'string' ||
+      typeof token.token_type !== 'string' ||
+      token.token_type.toLowerCase() !== 'bearer' ||
+      typeof token.expires_in !== 'number'
+    ) {
+      throw new OAuthError({
+        status: result.response.status,
+        error: 'invalid_response',
+        description: 'The token endpoint answered without a bearer access_token and expires_in.',
+        attempts: 1,
+      });
+    }
+    const lifetimeMs = token.expires_in * 1000;
+    return {
+      value: token.access_token,
+      // Counted from the request, not the answer: the token's clock started when the server issued it.
+      expiresAtMs: requestedAt + lifetimeMs,
+      refreshAtMs: requestedAt + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2),
+    };
+  }
+
+  async function accessToken(signal?: AbortSignal): Promise<string> {
+    const now = Date.now();
+    if (cached && now < cached.refreshAtMs) return cached.value;
+    pending ??= requestToken().finally(() => (pending = undefined));
+    try {
+      cached = await abortable(pending, signal);
+    } catch (error) {
+      // A refresh that fails while the old token is still valid is not a reason to fail the call.
+      if (cached && Date.now() < cached.expiresAtMs && !signal?.aborted) return cached.value;
+      throw error;
+    }
+    return cached.value;
+  }
+
+  return {
+    accessToken,
+    async authenticate(request) {
+      request.headers.set('authorization', `Bearer ${await accessToken(request.signal)}`);
+    },
+    refresh() {
+      if (!cached) return false;
+      cached = undefined;
+      return true;
+    },
+  };
+}
+
+/** The token endpoint answers RFC 6749 §5.2 errors as JSON `{ error, error_description }`. */
+function asOAuthError(error: Error): Error {
+  if (!(error instanceof ProblemError) || error.status >= 500) return error;
+  let parsed: { error?: unknown; error_description?: unknown } = {};
+  try {
+    parsed = JSON.parse(error.body ?? '') as typeof parsed;
+  } catch {
+    // not JSON: keep the defaults below
+  }
+  return new OAuthError({
+    status: error.status,
+    error: typeof parsed.error === 'string' ? parsed.error : (error.code ?? 'invalid_request'),
+    ...(typeof parsed.error_description === 'string'
+      ? { description: parsed.error_description }
+      : error.problem
+        ? { description: error.problem.detail }
+        : {}),
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+    attempts: error.attempts,
+  });
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}

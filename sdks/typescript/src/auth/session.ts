@@ -1,0 +1,42 @@
+// A management-API session for scripts, as the portal UI has one: the `portico_session` cookie from sign-up or
+// sign-in is kept and sent back, with the CSRF token the same answers carry on every unsafe request.
+import type { Authenticator } from './authenticator';
+
+const SESSION_COOKIE = 'portico_session';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface SessionAuthenticator extends Authenticator {
+  /** Whether a session is held (after signUp or login, until logout or a 401). */
+  readonly active: boolean;
+}
+
+export function sessionAuthenticator(): SessionAuthenticator {
+  let cookie: string | undefined;
+  let csrfToken: string | undefined;
+  return {
+    get active() {
+      return cookie !== undefined;
+    },
+    authenticate({ method, headers }) {
+      if (cookie === undefined) return;
+      headers.set('cookie', `${SESSION_COOKIE}=${cookie}`);
+      if (UNSAFE.has(method) && csrfToken !== undefined) headers.set('x-csrf-token', csrfToken);
+    },
+    observe(response, data) {
+      for (const line of response.headers.getSetCookie()) {
+        const match = new RegExp(`^${SESSION_COOKIE}=([^;]*)`).exec(line);
+        if (!match) continue;
+        // An empty value or a past expiry is the server ending the session (logout).
+        const ended = match[1] === '' || /;\s*max-age=0\b/i.test(line);
+        cookie = ended ? undefined : match[1];
+        if (ended) csrfToken = undefined;
+      }
+      if (response.status === 401) {
+        cookie = undefined;
+        csrfToken = undefined;
+      }
+      const token = (data as { csrfToken?: unknown } | undefined)?.csrfToken;
+      if (typeof token === 'string') csrfToken = token;
+    },
+  };
+}

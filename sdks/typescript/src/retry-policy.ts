@@ -1,0 +1,54 @@
+// When a call is worth another attempt, and how long to wait first: exponential backoff with full jitter, or the
+// server's Retry-After (RFC 9110 §10.2.3) when it gives one. Only requests that are safe to repeat are retried.
+import type { RetryOptions } from './types';
+
+export const DEFAULT_RETRY: Readonly<RetryOptions> = { maxRetries: 2, baseDelayMs: 250, maxDelayMs: 8_000 };
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/**
+ * RFC 9110 §9.2.2: idempotent methods may be repeated after a lost answer. POST and PATCH only with an
+ * Idempotency-Key, which the gateway uses to answer a repeat with the first response instead of acting twice.
+ */
+export function isRepeatable(method: string, idempotencyKey: string | undefined): boolean {
+  return IDEMPOTENT_METHODS.has(method) || idempotencyKey !== undefined;
+}
+
+/**
+ * 408, 429 and 5xx may succeed later; 501 (not implemented) will not. A 409 with Retry-After is the gateway saying
+ * that the first request with this Idempotency-Key is still in flight: the retry gets its answer once it is done.
+ */
+export function isRetryableStatus(status: number, headers: Headers, keyed: boolean): boolean {
+  if (status === 408 || status === 429) return true;
+  if (status >= 500 && status <= 599) return status !== 501;
+  return status === 409 && keyed && headers.has('retry-after') && !headers.has('idempotent-replayed');
+}
+
+/** Retry-After as seconds, from delay-seconds or an HTTP-date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+
+/**
+ * The wait before retry number `retry` (0 for the first retry). With Retry-After, exactly what the server asked,
+ * or undefined — give up — when that is longer than `maxDelayMs`: the caller gets the 429/503 with its
+ * `retryAfterSeconds` and can schedule the call itself. Otherwise full jitter (AWS Architecture Blog, "Exponential
+ * Backoff And Jitter"): a random wait up to base × 2^retry, capped at maxDelayMs.
+ */
+export function retryDelayMs(
+  retry: number,
+  options: RetryOptions,
+  retryAfterSeconds: number | undefined,
+  random: () => number = Math.random,
+): number | undefined {
+  if (retryAfterSeconds !== undefined) {
+    const asked = retryAfterSeconds * 1000;
+    return asked > options.maxDelayMs ? undefined : asked;
+  }
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retry);
+  return Math.round(random() * ceiling);
+}

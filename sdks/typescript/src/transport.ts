@@ -1,0 +1,174 @@
+// Sends one call: authenticates each attempt, bounds the whole call by its time budget and the caller's signal,
+// retries what is safe to repeat (see retry-policy), and turns every answer into a Result — errors as values.
+import type { Authenticator } from './auth/authenticator';
+import { ConnectionError, PorticoError, ProblemError, TimeoutError, type Problem } from './errors';
+import { isRepeatable, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry-policy';
+import type { Result, RetryOptions } from './types';
+
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface TransportOptions {
+  fetch: FetchLike;
+  /** The default budget of a call, retries and waits included. */
+  timeoutMs: number;
+  retry: RetryOptions;
+  /** Sent with every request (e.g. User-Agent). */
+  headers: Record<string, string>;
+}
+
+export interface Call {
+  method: string;
+  url: URL;
+  headers?: Record<string, string>;
+  /** The bytes to send; the transport sends exactly these (a signature covers their digest). */
+  body?: Uint8Array;
+  contentType?: string;
+  /** Sent as Idempotency-Key on every attempt; makes a POST or PATCH repeatable. */
+  idempotencyKey?: string;
+  /** Repeat after a lost answer even though the method is not idempotent (e.g. asking for a token). */
+  repeatable?: boolean;
+  authenticator?: Authenticator;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions> | false;
+}
+
+export interface Transport {
+  send(call: Call): Promise<Result<unknown>>;
+  readonly options: TransportOptions;
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  return { options, send: (call) => send(options, call) };
+}
+
+async function send(options: TransportOptions, call: Call): Promise<Result<unknown>> {
+  const timeoutMs = call.timeoutMs ?? options.timeoutMs;
+  const retry: RetryOptions =
+    call.retry === false ? { ...options.retry, maxRetries: 0 } : { ...options.retry, ...call.retry };
+  const budget = AbortSignal.timeout(timeoutMs);
+  const signal = call.signal ? AbortSignal.any([call.signal, budget]) : budget;
+  const started = Date.now();
+  const repeatable = call.repeatable ?? isRepeatable(call.method, call.idempotencyKey);
+
+  let attempts = 0;
+  let retries = 0;
+  let refreshed = false;
+  let lastResponse: Response | undefined;
+  for (;;) {
+    attempts += 1;
+    // Why the loop stops is decided in one place per outcome: `stop` returns the Result, `wait` the next delay.
+    let outcome: {
+      result: Result<unknown>;
+      retryAfterSeconds?: number;
+      retryable: boolean;
+      refresh?: boolean;
+    };
+    try {
+      const headers = new Headers(options.headers);
+      for (const [name, value] of Object.entries(call.headers ?? {})) headers.set(name, value);
+      if (call.body !== undefined && call.contentType) headers.set('content-type', call.contentType);
+      if (call.idempotencyKey !== undefined) headers.set('idempotency-key', call.idempotencyKey);
+      signal.throwIfAborted();
+      await call.authenticator?.authenticate({
+        method: call.method,
+        url: call.url,
+        headers,
+        body: call.body,
+        signal,
+      });
+      const response = await options.fetch(call.url, {
+        method: call.method,
+        headers,
+        body: call.body as RequestInit['body'],
+        signal,
+        redirect: 'manual',
+      });
+      lastResponse = response;
+      const text = await response.text();
+      const data = parseBody(response, text);
+      call.authenticator?.observe?.(response, data);
+      if (response.ok) return { data, response };
+      const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+      const error = new ProblemError({
+        status: response.status,
+        problem: isProblem(response, data) ? data : undefined,
+        body: text,
+        requestId: response.headers.get('x-request-id') ?? undefined,
+        retryAfterSeconds,
+        attempts,
+      });
+      outcome = {
+        result: { error, response },
+        retryAfterSeconds,
+        retryable:
+          repeatable &&
+          isRetryableStatus(response.status, response.headers, call.idempotencyKey !== undefined),
+        refresh: response.status === 401,
+      };
+    } catch (caught) {
+      if (call.signal?.aborted) throw call.signal.reason;
+      if (budget.aborted) {
+        return { error: new TimeoutError({ timeoutMs, attempts }), response: lastResponse };
+      }
+      if (caught instanceof PorticoError) return { error: caught, response: undefined };
+      outcome = {
+        result: { error: new ConnectionError({ cause: caught, attempts }), response: undefined },
+        // A connection that failed before the request was sent is always safe to repeat, but fetch does not say
+        // which happened; treat every network error as "the server may have acted".
+        retryable: repeatable,
+      };
+    }
+
+    if (outcome.refresh && !refreshed && call.authenticator?.refresh?.()) {
+      refreshed = true;
+      continue;
+    }
+    if (!outcome.retryable || retries >= retry.maxRetries) return outcome.result;
+    const delay = retryDelayMs(retries, retry, outcome.retryAfterSeconds);
+    // Waiting past the budget would only turn a useful answer into a timeout.
+    if (delay === undefined || Date.now() - started + delay >= timeoutMs) return outcome.result;
+    retries += 1;
+    try {
+      await sleep(delay, signal);
+    } catch {
+      if (call.signal?.aborted) throw call.signal.reason;
+      return { error: new TimeoutError({ timeoutMs, attempts }), response: lastResponse };
+    }
+  }
+}
+
+function parseBody(response: Response, text: string): unknown {
+  if (text === '') return undefined;
+  const type = response.headers.get('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function isProblem(response: Response, data: unknown): data is Problem {
+  return (
+    /^application\/problem\+json\b/i.test(response.headers.get('content-type') ?? '') &&
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { status?: unknown }).status === 'number'
+  );
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
