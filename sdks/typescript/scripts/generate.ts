@@ -18,6 +18,9 @@ const { default: openapiTS, astToString } = openapiTypescript as unknown as {
   default: (source: URL, options: { alphabetize: boolean }) => Promise<unknown>;
   astToString: (ast: unknown) => string;
 };
+// OpenAPI documents are read loosely here: the generator only looks up a few well-known members.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 const HEADER = (source: string) =>
@@ -76,24 +79,18 @@ export async function generate(): Promise<Map<string, string>> {
 }
 
 async function operationTable(api: string, specFile: string): Promise<string> {
-  const raw = parse(fs.readFileSync(specFile, 'utf8')) as Record<string, any>;
+  const raw = parse(fs.readFileSync(specFile, 'utf8')) as Loose;
   // Parameters and responses are $refs into specs/common: resolve them to read names and schemas.
-  const spec = (await $RefParser.dereference(specFile, structuredClone(raw) as never)) as unknown as Record<
-    string,
-    any
-  >;
+  const spec = (await $RefParser.dereference(specFile, structuredClone(raw) as never)) as unknown as Loose;
   const operations: Record<string, OperationEntry> = {};
-  for (const [template, item] of Object.entries<Record<string, any>>(spec.paths ?? {})) {
+  for (const [template, item] of Object.entries<Loose>(spec.paths ?? {})) {
     for (const method of METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      const parameters: Array<Record<string, any>> = [
-        ...(item.parameters ?? []),
-        ...(operation.parameters ?? []),
-      ];
+      const parameters: Array<Loose> = [...(item.parameters ?? []), ...(operation.parameters ?? [])];
       const has = (name: string, where: string) =>
         parameters.some((p) => p.in === where && String(p.name).toLowerCase() === name.toLowerCase());
-      const ok = Object.entries<Record<string, any>>(operation.responses ?? {}).find(([status]) =>
+      const ok = Object.entries<Loose>(operation.responses ?? {}).find(([status]) =>
         status.startsWith('2'),
       )?.[1];
       const okSchema = ok?.content?.['application/json']?.schema;
@@ -113,10 +110,10 @@ async function operationTable(api: string, specFile: string): Promise<string> {
 }
 
 /** Whether a (dereferenced) schema declares the property, directly or in an allOf member. */
-function mentions(schema: Record<string, any> | undefined, property: string): boolean {
+function mentions(schema: Loose | undefined, property: string): boolean {
   if (!schema || typeof schema !== 'object') return false;
   if (schema.properties && property in schema.properties) return true;
-  return (schema.allOf ?? []).some((s: Record<string, any>) => mentions(s, property));
+  return (schema.allOf ?? []).some((s: Loose) => mentions(s, property));
 }
 
 async function main(argv: string[]): Promise<void> {

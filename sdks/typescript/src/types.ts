@@ -2,6 +2,9 @@
 // accept a method, what parameters and body an operation takes, and what it answers. Types only, no runtime.
 import type { PorticoError } from './errors';
 
+/** A type with no members (`{}`): what `{} extends T` asks is whether every member of T is optional. */
+type EmptyObject = Record<never, never>;
+
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
 
 /** The paths of `Paths` on which `M` is defined (openapi-typescript marks the others `?: never`). */
@@ -15,7 +18,7 @@ export type OperationAt<Paths, P extends keyof Paths, M extends HttpMethod> = Pa
   ? Op
   : never;
 
-type ParametersOf<Op> = Op extends { parameters: infer P } ? P : {};
+type ParametersOf<Op> = Op extends { parameters: infer P } ? P : EmptyObject;
 /** Keys whose type is not only `never`/`undefined`: openapi-typescript writes `path?: never` when there is none. */
 type DefinedKeys<T> = {
   [K in keyof T]-?: [Exclude<T[K], undefined>] extends [never] ? never : K;
@@ -27,7 +30,7 @@ type RequestParameters<Op> = Pick<
 
 type ParamsInit<Op> = [keyof RequestParameters<Op>] extends [never]
   ? { params?: never }
-  : {} extends RequestParameters<Op>
+  : EmptyObject extends RequestParameters<Op>
     ? { params?: RequestParameters<Op> }
     : { params: RequestParameters<Op> };
 
@@ -39,7 +42,7 @@ export type RequestBodyOf<Op> = Op extends { requestBody?: infer Body }
 
 type BodyInit<Op> = [RequestBodyOf<Op>] extends [never]
   ? { body?: never }
-  : {} extends Pick<Op, 'requestBody' & keyof Op>
+  : EmptyObject extends Pick<Op, 'requestBody' & keyof Op>
     ? { body?: RequestBodyOf<Op> }
     : { body: RequestBodyOf<Op> };
 
@@ -72,7 +75,7 @@ export interface CallOptions {
 
 export type Init<Op> = ParamsInit<Op> & BodyInit<Op> & CallOptions;
 /** The init argument is optional when nothing in it is required. */
-export type InitArgs<Op> = {} extends Init<Op> ? [init?: Init<Op>] : [init: Init<Op>];
+export type InitArgs<Op> = EmptyObject extends Init<Op> ? [init?: Init<Op>] : [init: Init<Op>];
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206;
 type ResponsesOf<Op> = Op extends { responses: infer R } ? R : never;
