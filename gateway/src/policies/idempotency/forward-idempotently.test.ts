@@ -189,6 +189,7 @@ describe('forwardIdempotently in front of the proxy', () => {
     await reachedUpstream;
     const concurrent = received(await post(setup));
     expect([concurrent.status, problemCode(concurrent)]).toEqual([409, 'conflict']);
+    expect(concurrent.headers['retry-after']).toBe('1');
     answer();
     expect(received(await first).status).toBe(201);
     expect(received(await post(setup)).headers['idempotent-replayed']).toBe('true');

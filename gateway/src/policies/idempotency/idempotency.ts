@@ -154,7 +154,12 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         throw new ProblemError(
           'conflict',
           'A request with this Idempotency-Key is still being processed. Retry once it has completed.',
-          { internalMessage: `idempotency key in flight for ${request.appId}` },
+          {
+            // Retry-After marks this 409 as worth retrying with the same key (the SDKs do); a business
+            // conflict replayed from the backend never carries it.
+            headers: { 'Retry-After': String(retryAfterSeconds) },
+            internalMessage: `idempotency key in flight for ${request.appId}`,
+          },
         );
       }
       return { kind: 'replay', response: existing.response };

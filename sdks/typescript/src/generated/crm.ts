@@ -918,7 +918,7 @@ export interface components {
     Limit: number;
     /** @description The `nextCursor` of the previous page. Lists are ordered newest first. */
     Cursor: string;
-    /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+    /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
     IdempotencyKey: string;
   };
   requestBodies: never;
@@ -1006,7 +1006,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1279,7 +1279,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -1544,7 +1544,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1752,7 +1752,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -1951,7 +1951,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -2258,7 +2258,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;

@@ -753,7 +753,7 @@ export interface components {
     Limit: number;
     /** @description The `nextCursor` of the previous page. Lists are ordered newest first. */
     Cursor: string;
-    /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+    /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
     IdempotencyKey: string;
   };
   requestBodies: never;
@@ -818,7 +818,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -946,7 +946,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -1049,7 +1049,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -1104,7 +1104,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -1140,7 +1140,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
@@ -1248,7 +1248,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. */
+        /** @description A unique key (e.g. a UUID) that makes a POST safe to retry: the gateway keeps the first response for 24 hours and replays it, with `Idempotent-Replayed: true`, for any retry with the same key and payload. A retry while the first request is still being processed is answered 409 with `Retry-After`; the same key with another payload, 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path: {
