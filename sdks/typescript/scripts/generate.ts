@@ -40,11 +40,11 @@ interface OperationEntry {
 }
 
 /** Every generated file, by its path under src/generated, with its content. */
-export async function generate(): Promise<Map<string, string>> {
+export async function generate(specsDir: string = SPECS): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const tables: string[] = [];
   for (const api of APIS) {
-    const specFile = path.join(SPECS, api, 'openapi.yaml');
+    const specFile = path.join(specsDir, api, 'openapi.yaml');
     const ast = await openapiTS(pathToFileURL(specFile), { alphabetize: false });
     files.set(`${api}.ts`, HEADER(`specs/${api}/openapi.yaml`) + astToString(ast));
     tables.push(await operationTable(api, specFile));
@@ -71,9 +71,10 @@ export async function generate(): Promise<Map<string, string>> {
       ...tables,
     ].join('\n'),
   );
+  // Formatted with the repository's Prettier settings wherever the output goes, so that --out copies compare.
   const options = await prettier.resolveConfig(path.join(OUT, 'apis.ts'));
   for (const [name, text] of files) {
-    files.set(name, await prettier.format(text, { ...options, filepath: path.join(OUT, name) }));
+    files.set(name, await prettier.format(text, { ...options, filepath: `${name}` }));
   }
   return files;
 }
@@ -116,21 +117,31 @@ function mentions(schema: Loose | undefined, property: string): boolean {
   return (schema.allOf ?? []).some((s: Loose) => mentions(s, property));
 }
 
+/**
+ * `--check`: compare instead of writing. `--specs DIR` / `--out DIR`: other folders (the tests generate from a
+ * changed copy of specs/ into a temporary folder).
+ */
 async function main(argv: string[]): Promise<void> {
-  const files = await generate();
+  const option = (name: string) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
   const check = argv.includes('--check');
+  const out = path.resolve(option('--out') ?? OUT);
+  const files = await generate(path.resolve(option('--specs') ?? SPECS));
   const stale: string[] = [];
-  const onDisk = fs.existsSync(OUT) ? fs.readdirSync(OUT).filter((f) => f.endsWith('.ts')) : [];
+  fs.mkdirSync(out, { recursive: true });
+  const onDisk = fs.readdirSync(out).filter((f) => f.endsWith('.ts'));
   for (const [name, text] of files) {
-    const target = path.join(OUT, name);
+    const target = path.join(out, name);
     const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
     if (current === text) continue;
     stale.push(name);
     if (!check) fs.writeFileSync(target, text);
   }
   const extra = onDisk.filter((name) => !files.has(name));
-  for (const name of extra) if (!check) fs.rmSync(path.join(OUT, name));
-  const relative = path.relative(ROOT, OUT);
+  for (const name of extra) if (!check) fs.rmSync(path.join(out, name));
+  const relative = path.relative(ROOT, out);
   if (check) {
     if (stale.length + extra.length > 0) {
       process.stderr.write(
