@@ -29,8 +29,8 @@ module.exports = tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // Command-line entry points and tests may print to the terminal.
-    files: ['bin/**/*.ts', 'bench/**/*.ts', '**/*.test.ts', '**/testing/**'],
+    // Command-line entry points, examples and tests may print to the terminal.
+    files: ['bin/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts', '**/*.test.ts', '**/testing/**'],
     rules: { 'no-console': 'off' },
   },
   {

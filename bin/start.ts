@@ -1,6 +1,8 @@
 // `npm start`: runs the Portico platform in one process on embedded defaults (SQLite files under PORTICO_DATA_DIR,
 // seeded demo data), or on PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set: the backends, the management API
 // and the gateway in front of the backends. Optional arguments pick services: `npm start -- crm gateway`.
+import fs from 'node:fs';
+import path from 'node:path';
 import { systemClock } from '../internal/src/clock';
 import { ConfigError, loadConfig, type Config } from '../internal/src/config';
 import { createIdGenerator } from '../internal/src/ids';
@@ -10,7 +12,12 @@ import { createPepperRing } from '../keys/src/domain/key-digest';
 import { openControlPlane, type ControlPlane } from '../keys/src/runtime/control-plane';
 import { startGateway, type RunningGateway } from '../gateway/src/gateway-process';
 import { startPortal, type RunningPortal } from '../portal/server/src/portal-process';
-import { ensureDemoPartner, type DemoPartner } from './demo-partner';
+import {
+  DEMO_CREDENTIALS_FILE,
+  ensureDemoPartner,
+  saveDemoCredentials,
+  type DemoPartner,
+} from './demo-partner';
 import { PLATFORM_SERVICES } from './services';
 
 const PORTAL = 'portal';
@@ -35,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
   let portal: RunningPortal | undefined;
   let gateway: RunningGateway | undefined;
   let demo: DemoPartner | undefined;
+  let demoCredentialsFile: string | undefined;
   let platform: Awaited<ReturnType<typeof runServices>>;
   try {
     platform = await runServices(
@@ -68,6 +76,11 @@ async function main(argv: string[]): Promise<void> {
           newId: createIdGenerator(),
           peppers: createPepperRing(controlPlane!.secrets.keyPeppers),
         });
+        // Kept for the examples only beside a generated secrets.json (embedded defaults): an installation whose
+        // secrets are configured is a shared one, where no key is written to disk for convenience.
+        if (controlPlane!.secrets.generatedFile) {
+          demoCredentialsFile = keepDemoCredentials(config, demo, running.url, logger);
+        }
       }
     }
   } catch (error) {
@@ -76,7 +89,15 @@ async function main(argv: string[]): Promise<void> {
   }
 
   process.stdout.write(
-    banner({ platform, portal, gateway, demo, secretsFile: portal?.secretsFile }).join('\n'),
+    banner({
+      platform,
+      portal,
+      gateway,
+      demo,
+      demoCredentialsFile,
+      dataDir: config.dataDir,
+      secretsFile: portal?.secretsFile,
+    }).join('\n'),
   );
 
   let stopping = false;
@@ -99,6 +120,29 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /**
+ * The file where the demo key is kept for the examples: written when the demo partner was just created, never
+ * touched afterwards (so a restart changes nothing); undefined when there is none. A failure to write it is
+ * reported and leaves the platform running: the banner still shows the key.
+ */
+function keepDemoCredentials(
+  config: Config,
+  demo: DemoPartner,
+  gatewayUrl: string,
+  logger: ReturnType<typeof createLogger>,
+): string | undefined {
+  if (!demo.created) {
+    const file = path.join(config.dataDir, DEMO_CREDENTIALS_FILE);
+    return fs.existsSync(file) ? file : undefined;
+  }
+  try {
+    return saveDemoCredentials(config.dataDir, { ...demo, gatewayUrl });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not keep the demo credentials for the examples');
+    return undefined;
+  }
+}
+
+/**
  * The gateway forwards to the backends this process started, at the addresses they got: with a port of 0 they are
  * known only now. A backend not started here keeps its configured address (PORTICO_CRM_URL, …).
  */
@@ -113,11 +157,26 @@ function withStartedBackends(config: Config, services: ReadonlyArray<{ name: str
   };
 }
 
+/**
+ * How to run the quick start against this process. It looks for the gateway at http://127.0.0.1:8080 and for the
+ * credentials under ./data unless told otherwise; the environment wins over what the credentials file recorded, so
+ * the command is right even when the ports changed since the first start.
+ */
+function quickStartCommand(gatewayUrl: string, dataDir: string): string {
+  const env = [
+    ...(gatewayUrl === 'http://127.0.0.1:8080' ? [] : [`PORTICO_GATEWAY_URL=${gatewayUrl}`]),
+    ...(dataDir === path.resolve('data') ? [] : [`PORTICO_DATA_DIR='${dataDir}'`]),
+  ];
+  return [...env, 'npm run example:quickstart'].join(' ');
+}
+
 function banner(running: {
   platform: Awaited<ReturnType<typeof runServices>>;
   portal: RunningPortal | undefined;
   gateway: RunningGateway | undefined;
   demo: DemoPartner | undefined;
+  demoCredentialsFile: string | undefined;
+  dataDir: string;
   secretsFile: string | undefined;
 }): string[] {
   const { platform, portal, gateway, demo } = running;
@@ -134,9 +193,12 @@ function banner(running: {
     ...rows.map((r) => `  ${r.title.padEnd(width)}  ${r.url}`),
     '',
   ];
+  const quickStart = gateway ? quickStartCommand(gateway.url, running.dataDir) : '';
   if (gateway && demo?.created) {
     lines.push(
-      'A demo partner was created with a test app. Its API key is shown this once — keep it:',
+      running.demoCredentialsFile
+        ? 'A demo partner was created with a test app. Its API key is printed this once (and kept for the examples):'
+        : 'A demo partner was created with a test app. Its API key is shown this once — keep it:',
       '',
       `  ${demo.apiKey}`,
       '',
@@ -144,8 +206,27 @@ function banner(running: {
       '',
       `  curl -s ${gateway.url}/crm/v1/customers -H 'Authorization: Bearer ${demo.apiKey}'`,
       '',
+    );
+    if (running.demoCredentialsFile) {
+      lines.push(
+        `So that the examples work without copying it, this test key is also kept in ${running.demoCredentialsFile}`,
+        "(readable by you only; the demo partner's test key and nothing else). In a second terminal, run:",
+        '',
+        `  ${quickStart}`,
+        '',
+      );
+    }
+    lines.push(
       `The demo owner signs in to the portal as ${demo.ownerEmail} with the password ${demo.ownerPassword}`,
       '(also shown only now).',
+      '',
+    );
+  } else if (gateway && demo && running.demoCredentialsFile) {
+    lines.push(
+      `The demo partner exists from an earlier start; its test key is kept in ${running.demoCredentialsFile}.`,
+      'Call the gateway with the SDK (in a second terminal):',
+      '',
+      `  ${quickStart}`,
       '',
     );
   } else if (gateway && demo) {
