@@ -1258,7 +1258,7 @@ export interface components {
        * @description discriminator enum property added by openapi-typescript
        * @enum {string}
        */
-      algorithm: 'HmacSigningKeyCreate';
+      algorithm: 'hmac-sha256';
       name: components['schemas']['CredentialName'];
     };
     Ed25519SigningKeyCreate: {
@@ -1266,7 +1266,7 @@ export interface components {
        * @description discriminator enum property added by openapi-typescript
        * @enum {string}
        */
-      algorithm: 'Ed25519SigningKeyCreate';
+      algorithm: 'ed25519';
       name: components['schemas']['CredentialName'];
       publicKeyJwk?: components['schemas']['Ed25519PublicJwk'];
       /** @description The public key as a PEM-encoded SubjectPublicKeyInfo (RFC 8410). */
