@@ -5,6 +5,7 @@ import type { GeneratedApi, GeneratedOperation } from './generated/apis';
 import { utf8 } from './signing/encoding';
 import type { Transport } from './transport';
 import type {
+  CallError,
   CallOptions,
   HttpMethod,
   InitArgs,
@@ -20,7 +21,7 @@ import type {
 type MethodCall<Paths, M extends HttpMethod> = <P extends PathsWith<Paths, M>>(
   path: P,
   ...init: InitArgs<OperationAt<Paths, P, M>>
-) => Promise<Result<SuccessData<OperationAt<Paths, P, M>>>>;
+) => Promise<Result<SuccessData<OperationAt<Paths, P, M>>, CallError>>;
 
 type PaginationTarget<Paths, Ops> = PaginatedPaths<Paths> | PaginatedOperations<Ops>;
 type TargetOperation<Paths, Ops, T> = T extends keyof Ops
@@ -30,7 +31,7 @@ type TargetOperation<Paths, Ops, T> = T extends keyof Ops
     : never;
 
 export type OperationMethods<Ops> = {
-  [K in keyof Ops]: (...init: InitArgs<Ops[K]>) => Promise<Result<SuccessData<Ops[K]>>>;
+  [K in keyof Ops]: (...init: InitArgs<Ops[K]>) => Promise<Result<SuccessData<Ops[K]>, CallError>>;
 };
 
 export type ApiClient<Paths, Ops> = OperationMethods<Ops> & {
@@ -159,7 +160,13 @@ function expandPath(operation: Operation, values: Record<string, unknown> | unde
     if (value === undefined || value === null || value === '') {
       throw new TypeError(`${operation.operationId}: the path parameter ${name} is required`);
     }
-    return encodeURIComponent(String(value));
+    const segment = encodeURIComponent(String(value));
+    // WHATWG URL resolves "." and ".." segments (encoded or not) away: DELETE /customers/.. would go to the
+    // API's root. No encoding can carry them, so refuse them like a missing value.
+    if (segment === '.' || segment === '..') {
+      throw new TypeError(`${operation.operationId}: the path parameter ${name} cannot be "${segment}"`);
+    }
+    return segment;
   });
 }
 

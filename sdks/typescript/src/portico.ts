@@ -11,7 +11,7 @@ import type * as crm from './generated/crm';
 import type * as entitlements from './generated/entitlements';
 import type * as orders from './generated/orders';
 import type * as platform from './generated/platform';
-import { DEFAULT_RETRY } from './retry-policy';
+import { DEFAULT_RETRY, mergeRetryOptions } from './retry-policy';
 import type { SigningKey } from './signing/sign-request';
 import { createTransport, type FetchLike, type Transport } from './transport';
 import type { RetryOptions } from './types';
@@ -119,7 +119,7 @@ function transportFor(options: ClientOptions): Transport {
   return createTransport({
     fetch: fetchImpl,
     timeoutMs,
-    retry: { ...DEFAULT_RETRY, ...options.retry },
+    retry: mergeRetryOptions(DEFAULT_RETRY, options.retry),
     headers: {
       accept: 'application/json, application/problem+json',
       'user-agent': `portico-sdk-typescript/${SDK_VERSION}`,

@@ -4,6 +4,22 @@ import type { RetryOptions } from './types';
 
 export const DEFAULT_RETRY: Readonly<RetryOptions> = { maxRetries: 2, baseDelayMs: 250, maxDelayMs: 8_000 };
 
+/**
+ * Settings with overrides applied; an override left undefined keeps the setting (a plain spread would make
+ * `{ maxRetries: undefined }` mean "retry until the time budget runs out").
+ */
+export function mergeRetryOptions(
+  base: RetryOptions,
+  overrides: Partial<RetryOptions> | undefined,
+): RetryOptions {
+  const merged = { ...base };
+  for (const name of ['maxRetries', 'baseDelayMs', 'maxDelayMs'] as const) {
+    const value = overrides?.[name];
+    if (value !== undefined) merged[name] = value;
+  }
+  return merged;
+}
+
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 /**
@@ -29,6 +45,9 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  // Every HTTP-date form starts with a day name; without this check V8's lenient Date.parse reads "1.5" or "-3"
+  // as dates in 2001, i.e. "retry at once".
+  if (!/^[A-Za-z]{3}/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
 }

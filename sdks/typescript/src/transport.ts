@@ -2,7 +2,13 @@
 // retries what is safe to repeat (see retry-policy), and turns every answer into a Result — errors as values.
 import type { Authenticator } from './auth/authenticator';
 import { ConnectionError, PorticoError, ProblemError, TimeoutError, type Problem } from './errors';
-import { isRepeatable, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry-policy';
+import {
+  isRepeatable,
+  isRetryableStatus,
+  mergeRetryOptions,
+  parseRetryAfter,
+  retryDelayMs,
+} from './retry-policy';
 import type { Result, RetryOptions } from './types';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -45,7 +51,7 @@ export function createTransport(options: TransportOptions): Transport {
 async function send(options: TransportOptions, call: Call): Promise<Result<unknown>> {
   const timeoutMs = call.timeoutMs ?? options.timeoutMs;
   const retry: RetryOptions =
-    call.retry === false ? { ...options.retry, maxRetries: 0 } : { ...options.retry, ...call.retry };
+    call.retry === false ? { ...options.retry, maxRetries: 0 } : mergeRetryOptions(options.retry, call.retry);
   const budget = AbortSignal.timeout(timeoutMs);
   const signal = call.signal ? AbortSignal.any([call.signal, budget]) : budget;
   const started = Date.now();
@@ -62,8 +68,10 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
       result: Result<unknown>;
       retryAfterSeconds?: number;
       retryable: boolean;
-      refresh?: boolean;
+      /** After a 401: the headers of the attempt it refused. */
+      refresh?: Headers;
     };
+    let fetching = false;
     try {
       const headers = new Headers(options.headers);
       for (const [name, value] of Object.entries(call.headers ?? {})) headers.set(name, value);
@@ -77,6 +85,7 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
         body: call.body,
         signal,
       });
+      fetching = true;
       const response = await options.fetch(call.url, {
         method: call.method,
         headers,
@@ -104,7 +113,7 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
         retryable:
           repeatable &&
           isRetryableStatus(response.status, response.headers, call.idempotencyKey !== undefined),
-        refresh: response.status === 401,
+        ...(response.status === 401 ? { refresh: headers } : {}),
       };
     } catch (caught) {
       if (call.signal?.aborted) throw call.signal.reason;
@@ -112,6 +121,9 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
         return { error: new TimeoutError({ timeoutMs, attempts }), response: lastResponse };
       }
       if (caught instanceof PorticoError) return { error: caught, response: undefined };
+      // Before fetch, only a usage error can fail (a header value that is not valid, a request the signer cannot
+      // sign): nothing was sent, a retry would fail the same way, and it is no "could not be reached".
+      if (!fetching) throw caught;
       outcome = {
         result: { error: new ConnectionError({ cause: caught, attempts }), response: undefined },
         // A connection that failed before the request was sent is always safe to repeat, but fetch does not say
@@ -120,7 +132,7 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
       };
     }
 
-    if (outcome.refresh && !refreshed && call.authenticator?.refresh?.()) {
+    if (outcome.refresh && !refreshed && call.authenticator?.refresh?.({ headers: outcome.refresh })) {
       refreshed = true;
       continue;
     }

@@ -1,6 +1,6 @@
 // Type-level helpers that turn openapi-typescript's `paths` and `operations` into call signatures: which paths
 // accept a method, what parameters and body an operation takes, and what it answers. Types only, no runtime.
-import type { PorticoError } from './errors';
+import type { ConnectionError, OAuthError, PorticoError, ProblemError, TimeoutError } from './errors';
 
 /** A type with no members (`{}`): what `{} extends T` asks is whether every member of T is optional. */
 type EmptyObject = Record<never, never>;
@@ -73,7 +73,22 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export type Init<Op> = ParamsInit<Op> & BodyInit<Op> & CallOptions;
+/** Whether the operation declares the Idempotency-Key header (the runtime refuses a key for any other). */
+type TakesIdempotencyKey<Op> =
+  ParametersOf<Op> extends { header?: infer Header }
+    ? [Exclude<Header, undefined>] extends [never]
+      ? false
+      : 'Idempotency-Key' extends keyof Exclude<Header, undefined>
+        ? true
+        : false
+    : false;
+
+type OptionsInit<Op> =
+  TakesIdempotencyKey<Op> extends true
+    ? CallOptions
+    : Omit<CallOptions, 'idempotencyKey'> & { idempotencyKey?: never };
+
+export type Init<Op> = ParamsInit<Op> & BodyInit<Op> & OptionsInit<Op>;
 /** The init argument is optional when nothing in it is required. */
 export type InitArgs<Op> = EmptyObject extends Init<Op> ? [init?: Init<Op>] : [init: Init<Op>];
 
@@ -83,10 +98,17 @@ type JsonContent<R> = R extends { content: { 'application/json': infer B } } ? B
 /** The body of the operation's 2xx answers (undefined for 204). */
 export type SuccessData<Op> = JsonContent<ResponsesOf<Op>[SuccessStatus & keyof ResponsesOf<Op>]>;
 
-/** A call's outcome: the data, or the error as a value (never both). */
-export type Result<Data> =
+/** Every error a call ends with: `error.kind` tells them apart and narrows to the class. */
+export type CallError = ProblemError | ConnectionError | TimeoutError | OAuthError;
+
+/**
+ * A call's outcome: the data, or the error as a value (never both). The clients' calls answer
+ * `Result<Data, CallError>`, so that `error.kind === 'problem'` narrows to ProblemError; the default keeps the
+ * abstract base for code that makes a Result from any PorticoError.
+ */
+export type Result<Data, Err extends PorticoError = PorticoError> =
   | { data: Data; error?: undefined; response: Response }
-  | { data?: undefined; error: PorticoError; response: Response | undefined };
+  | { data?: undefined; error: Err; response: Response | undefined };
 
 /** The item type of a cursor-paginated list (`{ data: Item[], hasMore, nextCursor }`). */
 export type PageItem<Op> =

@@ -14,10 +14,11 @@ export interface Authenticator {
   /** Adds the credential to one attempt. May throw a PorticoError (e.g. the token endpoint refused the client). */
   authenticate(request: OutgoingRequest): Promise<void> | void;
   /**
-   * After a 401: forget what may be stale (a cached token) and say whether one more attempt could succeed. A 401
-   * comes from the gateway before anything was forwarded, so repeating it is safe for any method.
+   * After a 401 to the attempt that sent `rejected`: forget what may be stale (a cached token) and say whether one
+   * more attempt could succeed. A 401 comes from the gateway before anything was forwarded, so repeating it is
+   * safe for any method.
    */
-  refresh?(): boolean;
+  refresh?(rejected: { readonly headers: Headers }): boolean;
   /** Sees every answer with its parsed body. */
   observe?(response: Response, data: unknown): void;
 }

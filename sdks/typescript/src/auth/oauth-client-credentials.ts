@@ -55,7 +55,12 @@ export function oauthAuthenticator(
       repeatable: true,
     });
     if (result.error) throw asOAuthError(result.error);
-    const token = result.data as { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
+    // `?? {}`: a 200 without a body is an invalid response too, not a TypeError.
+    const token = (result.data ?? {}) as {
+      access_token?: unknown;
+      token_type?: unknown;
+      expires_in?: unknown;
+    };
     if (
       typeof token.access_token !== 'string' ||
       typeof token.token_type !== 'string' ||
@@ -97,9 +102,12 @@ export function oauthAuthenticator(
     async authenticate(request) {
       request.headers.set('authorization', `Bearer ${await accessToken(request.signal)}`);
     },
-    refresh() {
-      if (!cached) return false;
-      cached = undefined;
+    refresh({ headers }) {
+      const sent = headers.get('authorization');
+      if (sent === null) return false;
+      // Only the refused token is dropped: with concurrent calls, another may already have replaced it, and each
+      // refused call then retries with that new token instead of failing or asking for yet another.
+      if (cached && sent === `Bearer ${cached.value}`) cached = undefined;
       return true;
     },
   };
