@@ -1,12 +1,15 @@
 // The typed clients as the wire sees them, through an injected fetch: where a call goes (base URL, the spec's
 // server path, encoded path parameters, the query), the body it carries, its Idempotency-Key, and pagination.
-import { createPlatform, createPortico, type PorticoOptions } from './portico';
+import { createPlatform, createPortico, type ClientOptions } from './portico';
 import { ProblemError } from './errors';
 import { fakeFetch, json, page, problem, type FakeFetch } from './testing/fake-fetch';
 
+/** Client options beside the credential (the credential is each test's own). */
+type ClientSettings = Partial<ClientOptions> & { baseUrl?: string; apiKey?: string };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-function portico(fetch: FakeFetch, options: Partial<PorticoOptions> = {}) {
+function portico(fetch: FakeFetch, options: ClientSettings = {}) {
   return createPortico({ apiKey: 'ptc_test_abc123', fetch, retry: { baseDelayMs: 1 }, ...options });
 }
 
@@ -44,6 +47,9 @@ describe('URL building', () => {
   test.each([
     [undefined, 'http://127.0.0.1:3000/api/v1/me'],
     ['https://portal.example.com/admin/', 'https://portal.example.com/admin/api/v1/me'],
+    // As the npm start banner prints the management API: the spec's server path is not added twice.
+    ['http://127.0.0.1:3000/api/v1', 'http://127.0.0.1:3000/api/v1/me'],
+    ['https://portal.example.com/admin/api/v1/', 'https://portal.example.com/admin/api/v1/me'],
   ])('the platform client with baseUrl %p → %s', async (baseUrl, expected) => {
     const fetch = fakeFetch([json(200, {})]);
     await createPlatform({ personalToken: 'ptp_abc', fetch, ...(baseUrl ? { baseUrl } : {}) }).getMe();
@@ -75,35 +81,38 @@ describe('URL building', () => {
     expect(fetch.requests[0]!.url.pathname).toBe('/entitlements/v1/grants/grt%201/redemptions/red%2F2');
   });
 
-  test.each([undefined, null, ''])('a missing path parameter (%p) throws TypeError, no request', (value) => {
-    const fetch = fakeFetch([]);
-    const client = portico(fetch);
-    expect(() =>
-      client.crm.getCustomer({ params: { path: { customerId: value as unknown as string } } }),
-    ).toThrow(new TypeError('getCustomer: the path parameter customerId is required'));
-    expect(() => client.crm.getCustomer({} as never)).toThrow(TypeError);
-    expect(fetch.requests).toHaveLength(0);
-  });
+  test.each([undefined, null, ''])(
+    'a missing path parameter (%p) throws TypeError, no request',
+    async (value) => {
+      const fetch = fakeFetch([]);
+      const client = portico(fetch);
+      await expect(
+        client.crm.getCustomer({ params: { path: { customerId: value as unknown as string } } }),
+      ).rejects.toThrow(new TypeError('getCustomer: the path parameter customerId is required'));
+      await expect(client.crm.getCustomer({} as never)).rejects.toThrow(TypeError);
+      expect(fetch.requests).toHaveLength(0);
+    },
+  );
 
   test.each(['.', '..'])(
     'a path parameter %p, which URL parsing would resolve away, throws TypeError',
-    (customerId) => {
+    async (customerId) => {
       const fetch = fakeFetch([]);
-      expect(() => portico(fetch).crm.deleteCustomer({ params: { path: { customerId } } })).toThrow(
+      await expect(portico(fetch).crm.deleteCustomer({ params: { path: { customerId } } })).rejects.toThrow(
         TypeError,
       );
       expect(fetch.requests).toHaveLength(0);
     },
   );
 
-  test('a path or method that is not an operation of the API throws TypeError', () => {
+  test('a path or method that is not an operation of the API throws TypeError', async () => {
     const fetch = fakeFetch([]);
     const { crm } = portico(fetch);
-    expect(() => crm.GET('/nope' as never)).toThrow(
+    await expect(crm.GET('/nope' as never)).rejects.toThrow(
       new TypeError('GET /nope is not an operation of this API'),
     );
-    expect(() => crm.PUT('/customers' as never)).toThrow(TypeError);
-    expect(() => crm.GET('/orders' as never)).toThrow(TypeError);
+    await expect(crm.PUT('/customers' as never)).rejects.toThrow(TypeError);
+    await expect(crm.GET('/orders' as never)).rejects.toThrow(TypeError);
     expect(fetch.requests).toHaveLength(0);
   });
 
@@ -249,18 +258,18 @@ describe('Idempotency-Key', () => {
     expect(fetch.requests[0]!.headers.has('idempotency-key')).toBe(false);
   });
 
-  test('passing a key to an operation that does not take one throws TypeError, no request', () => {
+  test('passing a key to an operation that does not take one throws TypeError, no request', async () => {
     const fetch = fakeFetch([]);
     const { crm, entitlements } = portico(fetch);
     // The types refuse these too; the casts stand for JavaScript callers and widened values.
-    expect(() =>
+    await expect(
       entitlements.suspendGrant({ params: { path: { grantId: 'grt_1' } }, idempotencyKey: 'k' as never }),
-    ).toThrow(new TypeError('suspendGrant does not take an Idempotency-Key'));
-    expect(() =>
+    ).rejects.toThrow(new TypeError('suspendGrant does not take an Idempotency-Key'));
+    await expect(
       crm.getCustomer({
         params: { path: { customerId: 'x' }, header: { 'Idempotency-Key': 'k' } } as never,
       }),
-    ).toThrow(TypeError);
+    ).rejects.toThrow(TypeError);
     expect(fetch.requests).toHaveLength(0);
   });
 });
@@ -338,6 +347,24 @@ describe('paginate', () => {
     expect(error).toBeInstanceOf(ProblemError);
     expect(error).toMatchObject({ status: 404, code: 'not_found', requestId: 'req_9', attempts: 1 });
     expect(ids).toEqual(['cus_1']);
+  });
+
+  test.each([
+    ['no nextCursor', { data: [{ id: 'a' }], hasMore: true }],
+    ['a null nextCursor', { data: [{ id: 'a' }], hasMore: true, nextCursor: null }],
+    ['the cursor it was asked for', { data: [{ id: 'a' }], hasMore: true, nextCursor: 'c1' }],
+  ])('a page with hasMore and %s throws instead of fetching for ever', async (_, body) => {
+    const fetch = fakeFetch(() => json(200, body));
+    const ids: string[] = [];
+    const walk = async () => {
+      for await (const item of portico(fetch).crm.paginate('listCustomers', {
+        params: { query: { cursor: 'c1' } },
+      }))
+        ids.push(item.id);
+    };
+    await expect(walk()).rejects.toThrow(/listCustomers: the API answered hasMore without a new nextCursor/);
+    expect(ids).toEqual(['a']);
+    expect(fetch.requests).toHaveLength(1);
   });
 
   test('a target that is not a paginated list throws TypeError on iteration', async () => {

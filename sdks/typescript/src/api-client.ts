@@ -76,8 +76,11 @@ export function createApiClient<Paths, Ops>(
 ): ApiClient<Paths, Ops> {
   const server = new URL(api.server);
   const root = context.baseUrl ? new URL(context.baseUrl) : new URL(server.origin);
-  // The spec's server path (/crm/v1) goes below whatever path the configured base URL has.
-  const prefix = `${root.pathname.replace(/\/+$/, '')}${server.pathname.replace(/\/+$/, '')}`;
+  // The spec's server path (/crm/v1) goes below whatever path the configured base URL has, unless the base URL
+  // already ends with it (the portal prints its API as http://127.0.0.1:3000/api/v1; both forms work).
+  const rootPath = root.pathname.replace(/\/+$/, '');
+  const serverPath = server.pathname.replace(/\/+$/, '');
+  const prefix = serverPath && rootPath.endsWith(serverPath) ? rootPath : `${rootPath}${serverPath}`;
 
   const byOperationId = new Map<string, Operation>();
   const byRoute = new Map<string, Operation>();
@@ -87,7 +90,9 @@ export function createApiClient<Paths, Ops>(
     byRoute.set(`${operation.method} ${operation.path}`, entry);
   }
 
-  function call(operation: Operation, init: RawInit = {}): Promise<Result<unknown>> {
+  // async: a usage error (a missing path parameter, a key the operation does not take) rejects the call's promise
+  // like any other failure, instead of throwing before there is one.
+  async function call(operation: Operation, init: RawInit = {}): Promise<Result<unknown>> {
     const url = new URL(root.origin);
     url.pathname = prefix + expandPath(operation, init.params?.path);
     appendQuery(url.searchParams, init.params?.query);
@@ -119,7 +124,7 @@ export function createApiClient<Paths, Ops>(
     });
   }
 
-  const byPath = (method: HttpMethod) => (path: string, init?: RawInit) => {
+  const byPath = (method: HttpMethod) => async (path: string, init?: RawInit) => {
     const operation = byRoute.get(`${method} ${path}`);
     if (!operation) throw new TypeError(`${method.toUpperCase()} ${path} is not an operation of this API`);
     return call(operation, init);
@@ -133,9 +138,15 @@ export function createApiClient<Paths, Ops>(
       const query = { ...init.params?.query, ...(cursor !== undefined ? { cursor } : {}) };
       const result = await call(operation, { ...init, params: { ...init.params, query } });
       if (result.error) throw result.error;
-      const page = result.data as { data: unknown[]; hasMore: boolean; nextCursor: string | null };
+      const page = result.data as { data: unknown[]; hasMore: boolean; nextCursor?: string | null };
       yield* page.data;
-      if (!page.hasMore || page.nextCursor === null) return;
+      if (!page.hasMore) return;
+      // A page that promises more without a new cursor would make this loop fetch the same page for ever.
+      if (typeof page.nextCursor !== 'string' || page.nextCursor === cursor) {
+        throw new TypeError(
+          `${operation.operationId}: the API answered hasMore without a new nextCursor (${String(page.nextCursor)})`,
+        );
+      }
       cursor = page.nextCursor;
     }
   }

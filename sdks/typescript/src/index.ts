@@ -1,7 +1,14 @@
 // @portico/sdk: typed clients for the Portico APIs, generated from their OpenAPI documents, with the gateway's
 // authentication schemes, retries with Idempotency-Key, time budgets, problem+json errors and pagination.
 export { createPortico, createPlatform, DEFAULT_TIMEOUT_MS } from './portico';
-export type { Portico, PorticoOptions, Platform, PlatformOptions, ClientOptions } from './portico';
+export type {
+  Portico,
+  PorticoOptions,
+  PorticoCredential,
+  Platform,
+  PlatformOptions,
+  ClientOptions,
+} from './portico';
 export type { ApiClient, OperationMethods } from './api-client';
 export { PorticoError, ProblemError, ConnectionError, TimeoutError, OAuthError } from './errors';
 export type { Problem, ProblemCode, PorticoErrorKind } from './errors';
@@ -11,7 +18,16 @@ export { createRequestSigner, newNonce } from './signing/sign-request';
 export type { SigningKey, SignParameters, SignableRequest, RequestSigner } from './signing/sign-request';
 export { DEFAULT_RETRY } from './retry-policy';
 export type { FetchLike } from './transport';
-export type { CallOptions, Init, Result, RetryOptions, SuccessData, RequestBodyOf, PageItem } from './types';
+export type {
+  CallError,
+  CallOptions,
+  Init,
+  Result,
+  RetryOptions,
+  SuccessData,
+  RequestBodyOf,
+  PageItem,
+} from './types';
 export { unwrap } from './unwrap';
 export type * as crm from './generated/crm';
 export type * as orders from './generated/orders';

@@ -28,18 +28,38 @@ export interface ClientOptions {
   retry?: Partial<RetryOptions>;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
+  /**
+   * The clock, in milliseconds since the epoch (default Date.now), for token lifetimes and signatures' `created`.
+   * A signing client also corrects its clock from the gateway's Date header when it is off by more than 30 s.
+   */
+  now?: () => number;
 }
 
-export interface PorticoOptions extends ClientOptions {
+/** Exactly one credential: the types refuse none or two, and so does createPortico for JavaScript callers. */
+export type PorticoCredential =
+  | {
+      /** An API key (`ptc_test_…` or `ptc_live_…`), sent as X-API-Key. */
+      apiKey: string;
+      oauth?: never;
+      signing?: never;
+    }
+  | {
+      /** OAuth client credentials, exchanged at the gateway's token endpoint for short-lived access tokens. */
+      oauth: OAuthClientCredentials;
+      apiKey?: never;
+      signing?: never;
+    }
+  | {
+      /** A signing key: every request is signed (RFC 9421) instead of carrying a secret. */
+      signing: SigningKey & RequestSigningOptions;
+      apiKey?: never;
+      oauth?: never;
+    };
+
+export type PorticoOptions = ClientOptions & {
   /** The gateway's URL (default http://127.0.0.1:8080, as `npm start` runs it). */
   baseUrl?: string;
-  /** An API key (`ptc_test_…` or `ptc_live_…`), sent as X-API-Key. */
-  apiKey?: string;
-  /** OAuth client credentials, exchanged at the gateway's token endpoint for short-lived access tokens. */
-  oauth?: OAuthClientCredentials;
-  /** A signing key: every request is signed (RFC 9421) instead of carrying a secret. */
-  signing?: SigningKey & RequestSigningOptions;
-}
+} & PorticoCredential;
 
 export interface Portico {
   crm: ApiClient<crm.paths, crm.operations>;
@@ -65,15 +85,19 @@ export function createPortico(options: PorticoOptions): Portico {
     authenticator = apiKeyAuthenticator(options.apiKey);
   } else if (options.oauth !== undefined) {
     const tokenUrl = new URL(options.oauth.tokenUrl ?? `${origin.replace(/\/+$/, '')}/oauth/token`);
-    const oauth = oauthAuthenticator(options.oauth, transport, tokenUrl);
+    const oauth = oauthAuthenticator(options.oauth, transport, tokenUrl, options.now);
     authenticator = oauth;
     accessToken = (signal) => oauth.accessToken(signal);
   } else {
     const { coveredHeaders, expiresInSeconds, ...key } = options.signing!;
-    authenticator = requestSigningAuthenticator(key as SigningKey, {
-      ...(coveredHeaders ? { coveredHeaders } : {}),
-      ...(expiresInSeconds !== undefined ? { expiresInSeconds } : {}),
-    });
+    authenticator = requestSigningAuthenticator(
+      key as SigningKey,
+      {
+        ...(coveredHeaders ? { coveredHeaders } : {}),
+        ...(expiresInSeconds !== undefined ? { expiresInSeconds } : {}),
+      },
+      options.now,
+    );
   }
   const context = { transport, authenticator, baseUrl: origin };
   return {

@@ -1,7 +1,7 @@
 // The transport through an injected fetch: which failures are retried and how often, Retry-After, the call's time
 // budget, the caller's AbortSignal, and every outcome as a value (ProblemError, ConnectionError, TimeoutError).
 import { ConnectionError, PorticoError, ProblemError, TimeoutError } from './errors';
-import { createPortico, type PorticoOptions } from './portico';
+import { createPortico, type ClientOptions } from './portico';
 import { DEFAULT_RETRY } from './retry-policy';
 import {
   connectionError,
@@ -15,7 +15,10 @@ import {
 import { createTransport } from './transport';
 import { unwrap } from './unwrap';
 
-function portico(fetch: FakeFetch, options: Partial<PorticoOptions> = {}) {
+/** Client options beside the credential (the credential is each test's own). */
+type ClientSettings = Partial<ClientOptions> & { baseUrl?: string; apiKey?: string };
+
+function portico(fetch: FakeFetch, options: ClientSettings = {}) {
   return createPortico({ apiKey: 'ptc_test_abc123', fetch, retry: { baseDelayMs: 1 }, ...options });
 }
 
@@ -76,7 +79,7 @@ describe('retries', () => {
     expect(fetch.requests).toHaveLength(3);
   });
 
-  test.each<[string, Partial<PorticoOptions>, object, number]>([
+  test.each<[string, ClientSettings, object, number]>([
     ['the default (2 retries)', {}, {}, 3],
     ['the client’s maxRetries', { retry: { maxRetries: 4, baseDelayMs: 1 } }, {}, 5],
     ['the client’s maxRetries 0', { retry: { maxRetries: 0 } }, {}, 1],
@@ -117,7 +120,7 @@ describe('retries', () => {
     expect(fetch.requests).toHaveLength(2);
   });
 
-  test.each<[string, () => string, Partial<PorticoOptions>]>([
+  test.each<[string, () => string, ClientSettings]>([
     ['seconds', () => '9', {}],
     ['seconds over a lowered maxDelayMs', () => '1', { retry: { maxDelayMs: 500 } }],
     ['an HTTP-date', () => new Date(Date.now() + 3_600_000).toUTCString(), {}],
@@ -189,6 +192,13 @@ describe('time budget', () => {
     expect(result.error).toBeInstanceOf(TimeoutError);
     expect(result.error!.attempts).toBe(2);
     expect(result.response?.status).toBe(503);
+  });
+
+  test('a fetch that ignores its signal cannot outlive the budget', async () => {
+    const deaf = Object.assign(() => new Promise<Response>(() => undefined), { requests: [] }) as never;
+    const result = await getCustomer(portico(deaf), { timeoutMs: 50 });
+    expect(result.error).toBeInstanceOf(TimeoutError);
+    expect(result.error).toMatchObject({ timeoutMs: 50, attempts: 1 });
   });
 
   test.each([0, -1, Number.NaN])('a client timeoutMs of %p is refused', (timeoutMs) => {

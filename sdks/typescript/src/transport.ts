@@ -9,7 +9,7 @@ import {
   parseRetryAfter,
   retryDelayMs,
 } from './retry-policy';
-import type { Result, RetryOptions } from './types';
+import type { CallError, Result, RetryOptions } from './types';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -86,15 +86,19 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
         signal,
       });
       fetching = true;
-      const response = await options.fetch(call.url, {
-        method: call.method,
-        headers,
-        body: call.body as RequestInit['body'],
+      // Raced against the signal too: an injected fetch that ignores its signal must not outlive the budget.
+      const response = await raceAbort(
+        options.fetch(call.url, {
+          method: call.method,
+          headers,
+          body: call.body as RequestInit['body'],
+          signal,
+          redirect: 'manual',
+        }),
         signal,
-        redirect: 'manual',
-      });
+      );
       lastResponse = response;
-      const text = await response.text();
+      const text = await raceAbort(response.text(), signal);
       const data = parseBody(response, text);
       call.authenticator?.observe?.(response, data);
       if (response.ok) return { data, response };
@@ -120,7 +124,7 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
       if (budget.aborted) {
         return { error: new TimeoutError({ timeoutMs, attempts }), response: lastResponse };
       }
-      if (caught instanceof PorticoError) return { error: caught, response: undefined };
+      if (caught instanceof PorticoError) return { error: caught as CallError, response: undefined };
       // Before fetch, only a usage error can fail (a header value that is not valid, a request the signer cannot
       // sign): nothing was sent, a retry would fail the same way, and it is no "could not be reached".
       if (!fetching) throw caught;
@@ -168,6 +172,23 @@ function isProblem(response: Response, data: unknown): data is Problem {
     data !== null &&
     typeof (data as { status?: unknown }).status === 'number'
   );
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

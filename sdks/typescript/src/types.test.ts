@@ -376,6 +376,16 @@ return result.error.status; ${MARK}`,
     error: /Property 'listApps' does not exist/,
   },
   {
+    name: 'two credentials at once',
+    code: `createPortico({ apiKey: 'ptc_test_1', oauth: { clientId: 'c', clientSecret: 's' } }); ${MARK}`,
+    error: /is not assignable to (parameter of )?type 'PorticoOptions'|No overload matches/,
+  },
+  {
+    name: 'no credential',
+    code: `createPortico({ baseUrl: 'https://api.example.com' }); ${MARK}`,
+    error: /is not assignable to (parameter of )?type 'PorticoOptions'|No overload matches/,
+  },
+  {
     name: 'a signing key with an unknown algorithm',
     code: `createPortico({ signing: { keyId: 'sig_1', algorithm: 'rsa-sha256', secret: 'x' } }); ${MARK}`,
     error: /'"rsa-sha256"' is not assignable/,

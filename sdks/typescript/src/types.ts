@@ -102,11 +102,10 @@ export type SuccessData<Op> = JsonContent<ResponsesOf<Op>[SuccessStatus & keyof 
 export type CallError = ProblemError | ConnectionError | TimeoutError | OAuthError;
 
 /**
- * A call's outcome: the data, or the error as a value (never both). The clients' calls answer
- * `Result<Data, CallError>`, so that `error.kind === 'problem'` narrows to ProblemError; the default keeps the
- * abstract base for code that makes a Result from any PorticoError.
+ * A call's outcome: the data, or the error as a value (never both). `error.kind` narrows the error to its class:
+ * `'problem'` → ProblemError (status, code, problem), `'connection'`, `'timeout'`, `'oauth'`.
  */
-export type Result<Data, Err extends PorticoError = PorticoError> =
+export type Result<Data, Err extends PorticoError = CallError> =
   | { data: Data; error?: undefined; response: Response }
   | { data?: undefined; error: Err; response: Response | undefined };
 

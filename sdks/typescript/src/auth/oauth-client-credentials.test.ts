@@ -2,8 +2,12 @@
 // API: the token request (RFC 6749 §4.4, §2.3.1), one request for many calls, refresh before expiry, the 401
 // answered by one refresh, and the token endpoint's refusals as OAuthError values.
 import { OAuthError, ProblemError } from '../errors';
-import { createPortico, type PorticoOptions } from '../portico';
+import { createPortico, type ClientOptions } from '../portico';
 import { fakeFetch, HANG, json, problem, type Reply, type RecordedRequest } from '../testing/fake-fetch';
+
+import type { OAuthClientCredentials } from './oauth-client-credentials';
+/** Client options beside the credential (the credential is each test's own). */
+type ClientSettings = Partial<ClientOptions> & { baseUrl?: string };
 
 const CREDENTIALS = { clientId: 'cli_01ABC', clientSecret: 'pcs_test_secret' };
 const customer = { id: 'cus_1' };
@@ -56,11 +60,7 @@ function server(
   };
 }
 
-function portico(
-  s: Server,
-  oauth: Partial<PorticoOptions['oauth']> = {},
-  options: Partial<PorticoOptions> = {},
-) {
+function portico(s: Server, oauth: Partial<OAuthClientCredentials> = {}, options: ClientSettings = {}) {
   return createPortico({
     oauth: { ...CREDENTIALS, ...oauth },
     fetch: s.fetch,
@@ -109,7 +109,7 @@ describe('the token request', () => {
     expect([id, secret]).toEqual(['cli:1', 'a b:c+ü/%&=']);
   });
 
-  test.each<[string, Partial<PorticoOptions['oauth']>, Partial<PorticoOptions>, string]>([
+  test.each<[string, Partial<OAuthClientCredentials>, ClientSettings, string]>([
     [
       'the base URL’s origin',
       {},
@@ -169,6 +169,18 @@ describe('the cached token', () => {
     await getCustomer(client);
     expect(s.tokenRequests()).toHaveLength(2);
     expect(s.bearers()).toEqual(['Bearer tok_1', 'Bearer tok_2']);
+  });
+
+  test('a long-lived token is refreshed 60 s before it expires (the client clock is `now`)', async () => {
+    const s = server({ expiresIn: 3600 });
+    let clock = Date.parse('2026-11-25T08:00:00Z');
+    const client = portico(s, {}, { now: () => clock });
+    await getCustomer(client);
+    clock += 3_539_000; // 61 s before expiry: still fresh
+    await getCustomer(client);
+    clock += 2_000; // 59 s before expiry: inside the margin
+    await getCustomer(client);
+    expect(s.bearers()).toEqual(['Bearer tok_1', 'Bearer tok_1', 'Bearer tok_2']);
   });
 
   test('a refresh that fails while the token is still valid keeps using it, and is tried again', async () => {
@@ -321,6 +333,14 @@ describe('refusals of the token endpoint', () => {
       error: 'invalid_scope',
       description: 'orders:write is not granted',
     });
+  });
+
+  test('a token endpoint 429 is the ProblemError with its Retry-After, not an OAuthError', async () => {
+    const s = server({ token: () => problem(429, 'rate_limited', { 'retry-after': '120' }) });
+    const { error } = await getCustomer(portico(s));
+    expect(error).toBeInstanceOf(ProblemError);
+    expect(error).toMatchObject({ status: 429, code: 'rate_limited', retryAfterSeconds: 120 });
+    expect(s.apiRequests()).toHaveLength(0);
   });
 
   test('a token endpoint 500 that persists is the ProblemError, not an OAuthError', async () => {

@@ -32,6 +32,7 @@ export function oauthAuthenticator(
   credentials: OAuthClientCredentials,
   transport: Transport,
   tokenUrl: URL,
+  now: () => number = Date.now,
 ): OAuthAuthenticator {
   let cached: CachedToken | undefined;
   let pending: Promise<CachedToken> | undefined;
@@ -44,7 +45,7 @@ export function oauthAuthenticator(
   const body = utf8(form.toString());
 
   async function requestToken(): Promise<CachedToken> {
-    const requestedAt = Date.now();
+    const requestedAt = now();
     const result = await transport.send({
       method: 'POST',
       url: tokenUrl,
@@ -84,14 +85,13 @@ export function oauthAuthenticator(
   }
 
   async function accessToken(signal?: AbortSignal): Promise<string> {
-    const now = Date.now();
-    if (cached && now < cached.refreshAtMs) return cached.value;
+    if (cached && now() < cached.refreshAtMs) return cached.value;
     pending ??= requestToken().finally(() => (pending = undefined));
     try {
       cached = await abortable(pending, signal);
     } catch (error) {
       // A refresh that fails while the old token is still valid is not a reason to fail the call.
-      if (cached && Date.now() < cached.expiresAtMs && !signal?.aborted) return cached.value;
+      if (cached && now() < cached.expiresAtMs && !signal?.aborted) return cached.value;
       throw error;
     }
     return cached.value;
@@ -115,7 +115,9 @@ export function oauthAuthenticator(
 
 /** The token endpoint answers RFC 6749 §5.2 errors as JSON `{ error, error_description }`. */
 function asOAuthError(error: Error): Error {
-  if (!(error instanceof ProblemError) || error.status >= 500) return error;
+  // 400 and 401 are the token endpoint's refusals (RFC 6749 §5.2); a 429 or a 5xx stays what it is, with its
+  // Retry-After, because the client's credentials are not the problem.
+  if (!(error instanceof ProblemError) || (error.status !== 400 && error.status !== 401)) return error;
   let parsed: { error?: unknown; error_description?: unknown } = {};
   try {
     parsed = JSON.parse(error.body ?? '') as typeof parsed;

@@ -169,3 +169,67 @@ describe('signed requests', () => {
     expect(fetch.requests).toHaveLength(0);
   });
 });
+
+describe('a skewed client clock', () => {
+  const local = Date.parse('2026-11-25T08:00:00Z');
+  const at = (ms: number) => ({ date: new Date(ms).toUTCString() });
+  const customer = { id: 'cus_1' };
+  const client = (fetch: ReturnType<typeof fakeFetch>) =>
+    createPortico({ signing: HMAC_KEY, fetch, now: () => local, retry: { baseDelayMs: 1 } });
+  const get = (c: ReturnType<typeof client>) =>
+    c.crm.getCustomer({ params: { path: { customerId: 'cus_1' } } });
+  const created = (fetch: ReturnType<typeof fakeFetch>) =>
+    fetch.requests.map((r) => signatureInput(r).created);
+
+  test('a 401 whose Date shows the gateway 10 min ahead is signed again with its clock, once; later calls keep it', async () => {
+    const gateway = local + 600_000;
+    const fetch = fakeFetch([
+      problem(401, 'unauthenticated', at(gateway)),
+      json(200, customer, at(gateway)),
+      json(200, customer, at(gateway)),
+    ]);
+    const c = client(fetch);
+    expect((await get(c)).error).toBeUndefined();
+    expect((await get(c)).error).toBeUndefined();
+    expect(created(fetch)).toEqual([local / 1000, gateway / 1000, gateway / 1000]);
+    expect(new Set(fetch.requests.map((r) => signatureInput(r).nonce)).size).toBe(3);
+  });
+
+  test('a POST without an Idempotency-Key is signed again too: the gateway refused it before forwarding', async () => {
+    const gateway = local - 900_000;
+    const fetch = fakeFetch([problem(401, 'unauthenticated', at(gateway)), json(200, {}, at(gateway))]);
+    const { error } = await client(fetch).entitlements.suspendGrant({
+      params: { path: { grantId: 'grt_1' } },
+    });
+    expect(error).toBeUndefined();
+    expect(created(fetch)).toEqual([local / 1000, gateway / 1000]);
+  });
+
+  test('a 401 from a gateway whose clock agrees is the error: a new signature would change nothing', async () => {
+    const fetch = fakeFetch([problem(401, 'unauthenticated', at(local + 2_000))]);
+    const { error } = await get(client(fetch));
+    expect(error).toMatchObject({ status: 401, attempts: 1 });
+    expect(fetch.requests).toHaveLength(1);
+  });
+
+  test('at most one corrected attempt, even when each answer moves the clock again', async () => {
+    const fetch = fakeFetch([
+      problem(401, 'unauthenticated', at(local + 600_000)),
+      problem(401, 'unauthenticated', at(local + 1_200_000)),
+    ]);
+    const { error } = await get(client(fetch));
+    expect(error).toMatchObject({ status: 401 });
+    expect(fetch.requests).toHaveLength(2);
+  });
+
+  test('offsets within 30 s (Date has 1 s resolution, answers take time) change nothing', async () => {
+    const fetch = fakeFetch([
+      json(200, customer, at(local + 25_000)),
+      json(200, customer, at(local - 25_000)),
+    ]);
+    const c = client(fetch);
+    await get(c);
+    await get(c);
+    expect(created(fetch)).toEqual([local / 1000, local / 1000]);
+  });
+});

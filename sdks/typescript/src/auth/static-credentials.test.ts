@@ -1,6 +1,6 @@
 // API keys through createPortico and an injected fetch (X-API-Key on every attempt, malformed keys refused before
 // any request), and the rule that a Portico client carries exactly one credential.
-import { createPortico, type PorticoOptions } from '../portico';
+import { createPortico, type PorticoCredential } from '../portico';
 import { connectionError, fakeFetch, json, problem } from '../testing/fake-fetch';
 
 describe('apiKey', () => {
@@ -34,19 +34,20 @@ describe('exactly one credential', () => {
   const signing = { keyId: 'sig_1', algorithm: 'hmac-sha256', secret: 'pts_test_x' } as const;
   const oauth = { clientId: 'cli_1', clientSecret: 'sec' };
 
-  test.each<[string, Partial<PorticoOptions>]>([
+  // JavaScript callers can pass any mix; the types refuse these (see types.test.ts).
+  test.each<[string, Record<string, unknown>]>([
     ['none', {}],
     ['apiKey and oauth', { apiKey: 'ptc_test_1', oauth }],
     ['apiKey and signing', { apiKey: 'ptc_test_1', signing }],
     ['oauth and signing', { oauth, signing }],
     ['all three', { apiKey: 'ptc_test_1', oauth, signing }],
   ])('%s is refused', (_, credentials) => {
-    expect(() => createPortico({ fetch: fakeFetch([]), ...credentials })).toThrow(
+    expect(() => createPortico({ fetch: fakeFetch([]), ...credentials } as never)).toThrow(
       /give exactly one credential/,
     );
   });
 
-  test.each<[string, Partial<PorticoOptions>]>([
+  test.each<[string, PorticoCredential]>([
     ['apiKey', { apiKey: 'ptc_test_1' }],
     ['oauth', { oauth }],
     ['signing', { signing }],
