@@ -135,7 +135,7 @@ export function saveDemoCredentials(
   };
   const file = path.join(dataDir, DEMO_CREDENTIALS_FILE);
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.rmSync(temporary, { force: true });
   fs.writeFileSync(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   fs.renameSync(temporary, file);

@@ -87,7 +87,7 @@ function readOrCreate(file: string): StoredSecrets {
     operatorToken: `pto_${randomBytes(32).toString('base64url')}`,
     identityKeys: [newStoredIdentityKey()],
   };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // 'wx' fails if another process created the file meanwhile; then use that one.
   try {
     fs.writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });

@@ -1,7 +1,10 @@
 // The store layer behaves the same on SQLite and PostgreSQL: parameters, number types, migrations run twice.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { describeEachStore } from '../testing/test-store';
-import { toCount, type Database } from './database';
+import { openDatabase, toCount, type Database } from './database';
 import { migrateToLatest, type Migrations } from './migrate';
 
 interface Tables {
@@ -81,5 +84,25 @@ describeEachStore('store layer', (store) => {
       (await db.selectFrom('things').select('id').where('id', 'like', pattern).execute()).length;
     expect(await hits('%clinic%')).toBe(0);
     expect(await hits('%Clinic%')).toBe(1);
+  });
+});
+
+describe('SQLite files', () => {
+  test('a new data directory and its database files are readable by the owner only', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-db-mode-'));
+    const file = path.join(parent, 'data', 'crm.sqlite');
+    const database = await openDatabase<Tables>({ dialect: 'sqlite', file });
+    try {
+      await migrateToLatest(database as Database<unknown>, migrations);
+      const mode = (f: string) => (fs.statSync(f).mode & 0o777).toString(8);
+      expect(mode(path.dirname(file))).toBe('700');
+      for (const name of fs.readdirSync(path.dirname(file))) {
+        expect(`${name} ${mode(path.join(path.dirname(file), name))}`).toBe(`${name} 600`);
+      }
+      expect(fs.readdirSync(path.dirname(file))).toContain('crm.sqlite-wal');
+    } finally {
+      await database.close();
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
   });
 });

@@ -51,7 +51,11 @@ export async function openDatabase<Tables>(target: DatabaseTarget): Promise<Data
 
 function openSqlite<Tables>(target: DatabaseTarget): Database<Tables> {
   const file = target.file ?? ':memory:';
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const created = file !== ':memory:' && !fs.existsSync(file);
+  // The stores hold key digests, sessions and encrypted signing secrets: only the owner reads them. A new data
+  // directory is private, and a new database file is too (SQLite gives its -wal and -shm files the same mode).
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (created) fs.closeSync(fs.openSync(file, 'a', 0o600));
   const raw = new SQLite(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');
