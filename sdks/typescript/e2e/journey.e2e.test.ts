@@ -1,7 +1,7 @@
 // A new partner's first day, through the SDK only, against the running platform: sign up and get credentials from
 // the management API, then with each credential (API key, OAuth token, HMAC and Ed25519 signatures) build a
 // catalogue, create a customer, place and pay an order, grant the package and redeem it — and read it all back.
-import { createPortico, unwrap, type FetchLike } from '@portico/sdk';
+import { createPortico, rateLimitOf, unwrap, type FetchLike } from '@portico/sdk';
 import {
   CREDENTIAL_KINDS,
   onboardPartner,
@@ -187,6 +187,30 @@ describeEachVariant(
       const served = pages.filter((page) => page.status === 200);
       expect(served).toHaveLength(customerIds.length);
       expect(served.map((page) => page.url.searchParams.has('cursor'))).toEqual([false, true, true, true]);
+    });
+
+    test('rateLimitOf reads the limit the gateway reports on an answer', async () => {
+      const portico = createPortico({ baseUrl: running.gatewayUrl, apiKey: partner.credentials.apiKey });
+      const first = await portico.crm.listCustomers({
+        params: { query: { limit: 1 } },
+        retry: { maxDelayMs: 0 },
+      });
+      const second = await portico.crm.listCustomers({
+        params: { query: { limit: 1 } },
+        retry: { maxDelayMs: 0 },
+      });
+      const before = rateLimitOf(first.response);
+      const after = rateLimitOf(second.response);
+      expect(before).toEqual({
+        policy: expect.any(String),
+        remaining: expect.any(Number),
+        resetSeconds: expect.any(Number),
+      });
+      expect(first.response!.headers.get('ratelimit')).toContain(`"${before!.policy}"`);
+      // Same window (the reset is not in between): one request fewer remains.
+      if (after!.policy === before!.policy && after!.resetSeconds <= before!.resetSeconds) {
+        expect(after!.remaining).toBe(before!.remaining - 1);
+      }
     });
   },
 );

@@ -29,6 +29,8 @@ export type {
   PageItem,
 } from './types';
 export { unwrap } from './unwrap';
+export { rateLimitOf } from './rate-limit';
+export type { RateLimitState } from './rate-limit';
 export type * as crm from './generated/crm';
 export type * as orders from './generated/orders';
 export type * as entitlements from './generated/entitlements';
