@@ -3,7 +3,13 @@
 // and replayed; the same key with another payload → 422; while the first is in flight → 409).
 import type { RequestContext } from './context';
 import type { GatewayDeps } from './deps';
-import { forwardIdempotently, parseIdempotencyKey, requestFingerprint } from './policies/idempotency';
+import { renderProblem } from '../../internal/src/problem/problem';
+import {
+  forwardIdempotently,
+  parseIdempotencyKey,
+  requestFingerprint,
+  type RenderProblem,
+} from './policies/idempotency';
 import { applyHeaders } from './respond';
 
 export async function idempotentForward(
@@ -46,15 +52,39 @@ export async function idempotentForward(
       requestId: ctx.requestId,
     },
     forward,
+    problemResponse(ctx, deps.problemBaseUrl),
   );
   if (outcome.kind === 'replayed') {
     ctx.idempotentReplay = true;
     ctx.upstreamStatus = outcome.status;
-  } else if (outcome.settled.kind === 'store_error' || outcome.settled.kind === 'claim_lost') {
+    return;
+  }
+  if (outcome.kind === 'outcome_unknown') ctx.problemCode = outcome.problem.code;
+  if (outcome.settled.kind === 'store_error' || outcome.settled.kind === 'claim_lost') {
     const settled = outcome.settled;
     ctx.log.warn(
       { settled: settled.kind, ...(settled.kind === 'store_error' ? { err: settled.error } : {}) },
       'the idempotent response could not be kept',
     );
   }
+}
+
+/** The gateway's problem document for this request as a complete response (what writeProblem would send). */
+function problemResponse(ctx: RequestContext, problemBaseUrl: string): RenderProblem {
+  return (problem) => {
+    const document = renderProblem(problem, {
+      baseUrl: problemBaseUrl,
+      requestId: ctx.requestId,
+      instance: ctx.pathname,
+    });
+    return {
+      status: problem.status,
+      headers: {
+        'content-type': 'application/problem+json',
+        'cache-control': 'no-store',
+        ...problem.options.headers,
+      },
+      body: Buffer.from(JSON.stringify(document)),
+    };
+  };
 }

@@ -11,6 +11,8 @@ export interface ResponseCapture {
    * or the response never ended (the upstream broke off, or the caller left and the proxy aborted).
    */
   finish(): CapturedResponse | undefined;
+  /** The response had begun (its head was written) but never ended: the upstream broke off mid-answer. */
+  brokeOff(): boolean;
 }
 
 export function captureResponse(res: ServerResponse, maxBytes: number): ResponseCapture {
@@ -74,6 +76,7 @@ export function captureResponse(res: ServerResponse, maxBytes: number): Response
       if (!ended || overflowed || head === undefined) return undefined;
       return { status: head.status, headers: replayableHeaders(head.headers), body: Buffer.concat(chunks) };
     },
+    brokeOff: () => head !== undefined && !ended,
   };
 }
 

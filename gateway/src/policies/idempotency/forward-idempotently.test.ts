@@ -80,6 +80,13 @@ async function setUp(behaviours: UpstreamHandler[]): Promise<Setup> {
             body,
             idempotencyKey: key,
           }),
+        (problem) => ({
+          status: problem.status,
+          headers: { 'content-type': 'application/problem+json' },
+          body: Buffer.from(
+            JSON.stringify({ code: problem.code, status: problem.status, detail: problem.detail }),
+          ),
+        }),
       );
       outcomes.push(outcome);
     } catch (error) {
@@ -103,7 +110,10 @@ async function tearDown(setup: Setup | undefined): Promise<void> {
 
 const ORDER = '{"sku":"A-1","quantity":2}';
 
-function post(setup: Setup, options: { key?: string; body?: string; app?: string } = {}) {
+function post(
+  setup: Setup,
+  options: { key?: string; body?: string; app?: string; signal?: AbortSignal } = {},
+) {
   return send(setup.gateway.baseUrl, {
     method: 'POST',
     path: '/orders/v1/orders',
@@ -113,6 +123,7 @@ function post(setup: Setup, options: { key?: string; body?: string; app?: string
       ...(options.app ? { 'x-test-app': options.app } : {}),
     },
     body: options.body ?? ORDER,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 
@@ -234,7 +245,7 @@ describe('forwardIdempotently in front of the proxy', () => {
     },
   );
 
-  test('a gateway-made 504 frees the key, so the retry is forwarded again (the upstream may have acted)', async () => {
+  test('a gateway-made 504 after the request reached the upstream is kept: the retry gets it, not a second act', async () => {
     setup = await setUp([
       // Answers only after the proxy's deadline.
       (_req, res) =>
@@ -245,12 +256,73 @@ describe('forwardIdempotently in front of the proxy', () => {
     ]);
     const timedOut = received(await post(setup));
     expect([timedOut.status, problemCode(timedOut)]).toEqual([504, 'gateway_timeout']);
+    expect(JSON.parse(timedOut.body.toString()).detail).toMatch(/may have taken effect/);
     const retry = received(await post(setup));
-    expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, undefined]);
-    expect(setup.calls).toHaveLength(2);
+    expect([retry.status, retry.headers['idempotent-replayed'], problemCode(retry)]).toEqual([
+      504,
+      'true',
+      'gateway_timeout',
+    ]);
+    expect(setup.calls).toHaveLength(1);
+    expect(setup.outcomes[0]).toMatchObject({ kind: 'outcome_unknown', settled: { kind: 'stored' } });
   });
 
-  test('a stream the upstream cut is not stored: the caller sees the cut, and the retry is forwarded', async () => {
+  test('a 502 before the request reached the upstream frees the key: the retry is forwarded', async () => {
+    setup = await setUp([createsOrder]);
+    const upstreamUrl = setup.upstream.baseUrl;
+    setup.upstream.server.closeAllConnections();
+    await setup.upstream.close();
+    const refused = received(await post(setup));
+    expect([refused.status, problemCode(refused)]).toEqual([502, 'bad_gateway']);
+    // The same address again, now answering (tearDown closes it).
+    setup.upstream = await startServer(
+      async (req, res) => {
+        setup!.calls.push(await readBody(req));
+        createsOrder(req, res, Buffer.alloc(0));
+      },
+      { port: Number(new URL(upstreamUrl).port) },
+    );
+    const retry = received(await post(setup));
+    expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, undefined]);
+    expect(setup.calls).toHaveLength(1);
+  });
+
+  test('a caller who leaves mid-request does not cut the forward: the answer is kept and replayed', async () => {
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    let arrived!: () => void;
+    const reachedUpstream = new Promise<void>((resolve) => (arrived = resolve));
+    setup = await setUp([
+      async (req, res, body) => {
+        arrived();
+        await held;
+        createsOrder(req, res, body);
+      },
+      createsOrder,
+    ]);
+    const controller = new AbortController();
+    let callerSocketClosed!: () => void;
+    const gone = new Promise<void>((resolve) => (callerSocketClosed = resolve));
+    setup.gateway.server.once('connection', (socket) => socket.once('close', () => callerSocketClosed()));
+    const first = post(setup, { signal: controller.signal });
+    await reachedUpstream;
+    controller.abort();
+    expect('error' in (await first)).toBe(true);
+    // The gateway has seen the caller go before the upstream answers.
+    await gone;
+    await new Promise((resolve) => setImmediate(resolve));
+    answer();
+    // The key is still in flight until the upstream's answer is read to its end and stored.
+    let retry = received(await post(setup));
+    for (let i = 0; retry.status === 409 && i < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      retry = received(await post(setup));
+    }
+    expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, 'true']);
+    expect(setup.calls).toHaveLength(1);
+  });
+
+  test('an answer the upstream cut after it began is kept as a 502: the caller sees the cut, the retry the 502', async () => {
     setup = await setUp([
       (_req, res) => {
         res.writeHead(201, { 'content-length': '100' });
@@ -261,12 +333,14 @@ describe('forwardIdempotently in front of the proxy', () => {
     ]);
     expect('error' in (await post(setup))).toBe(true);
     const retry = received(await post(setup));
-    expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([201, undefined]);
-    expect(setup.calls).toHaveLength(2);
-    expect(setup.outcomes[0]).toMatchObject({
-      kind: 'forwarded',
-      settled: { kind: 'released', reason: 'not_captured' },
-    });
+    expect([retry.status, retry.headers['idempotent-replayed'], problemCode(retry)]).toEqual([
+      502,
+      'true',
+      'bad_gateway',
+    ]);
+    expect(JSON.parse(retry.body.toString()).detail).toMatch(/\(status 201\) broke off/);
+    expect(setup.calls).toHaveLength(1);
+    expect(setup.outcomes[0]).toMatchObject({ kind: 'forwarded', settled: { kind: 'stored' } });
   });
 
   test('a body over maxStoredBodyBytes reaches the caller whole but is not stored; the key is freed', async () => {

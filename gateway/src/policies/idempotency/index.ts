@@ -1,13 +1,15 @@
 // The idempotency policy's public surface for the gateway app. Usage, for a POST that carries the header:
 // `key = parseIdempotencyKey(req.headersDistinct['idempotency-key'])`, then
 // `await forwardIdempotently(idempotency, res, { appId, key, fingerprint: requestFingerprint(...), requestId },
-// () => proxy.forward(res, ...))`; thrown ProblemErrors (400/409/422/503, or the proxy's) are rendered by the app.
+// () => proxy.forward(res, ...), renderProblem)`; thrown ProblemErrors (400/409/422/503, or the proxy's before the
+// request reached the upstream) are rendered by the app.
 export { captureResponse, type ResponseCapture } from './capture-response';
 export { requestFingerprint, type FingerprintedRequest } from './fingerprint';
 export {
   forwardIdempotently,
   type IdempotentForwardRequest,
   type IdempotentForwardResult,
+  type RenderProblem,
 } from './forward-idempotently';
 export {
   createIdempotency,

@@ -11,8 +11,16 @@ export type AttemptOutcome =
   | { kind: 'response'; status: number; done: Promise<void> }
   /** Nothing was sent to the caller yet. `written`: the request had (at least partly) reached a socket. */
   | { kind: 'failed'; error: unknown; written: boolean }
-  /** The caller's connection closed before the upstream answered. */
+  /** The caller's connection closed before the upstream answered (never with `finishWithoutCaller`). */
   | { kind: 'client_gone' };
+
+export interface ForwardAttemptOptions {
+  /**
+   * Keep forwarding when the caller leaves, reading the upstream's answer to its end (into a response nobody
+   * reads) instead of aborting it: for requests whose answer is kept for a retry (Idempotency-Key).
+   */
+  finishWithoutCaller?: boolean;
+}
 
 class ClientClosedError extends Error {
   override name = 'ClientClosedError';
@@ -28,10 +36,12 @@ export class ForwardAttempt implements Dispatcher.DispatchHandler {
   private settled = false;
   private streaming = false;
   private cancelReason: Error | undefined;
+  private callerGone = false;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly log: () => Logger,
+    private readonly options: ForwardAttemptOptions = {},
   ) {
     this.outcome = new Promise((resolve) => (this.resolveOutcome = resolve));
     res.once('close', this.onClientClose);
@@ -76,8 +86,8 @@ export class ForwardAttempt implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (!this.streaming) return;
-    // Backpressure: stop reading the upstream socket until the caller's socket drains.
-    if (!this.res.write(chunk)) {
+    // Backpressure: stop reading the upstream socket until the caller's socket drains (a gone caller never will).
+    if (!this.res.write(chunk) && !this.callerGone) {
       controller.pause();
       this.res.once('drain', this.onDrain);
     }
@@ -108,6 +118,12 @@ export class ForwardAttempt implements Dispatcher.DispatchHandler {
 
   private readonly onClientClose = () => {
     if (this.res.writableFinished) return;
+    if (this.options.finishWithoutCaller) {
+      this.callerGone = true;
+      this.res.off('drain', this.onDrain);
+      this.controller?.resume();
+      return;
+    }
     const reason = new ClientClosedError('the caller closed the connection');
     if (!this.settled) this.settle({ kind: 'client_gone' });
     this.abort(reason);

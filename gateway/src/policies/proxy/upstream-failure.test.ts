@@ -3,6 +3,7 @@ import {
   classifyUpstreamError,
   mayRetry,
   upstreamProblem,
+  mayHaveReachedUpstream,
   circuitOpenProblem,
   UpstreamTimeoutError,
 } from './upstream-failure';
@@ -55,6 +56,7 @@ describe('problems', () => {
     origin: 'http://127.0.0.1:4001',
     timeoutMs: 250,
     error: withCode('ECONNREFUSED'),
+    written: false,
   };
 
   test('unreachable is 502, a timeout 504; the origin stays in the internal message only', () => {
@@ -68,6 +70,27 @@ describe('problems', () => {
       504,
       'The upstream service did not answer within 250 ms.',
     ]);
+  });
+
+  test('after the request reached the upstream, the problem says the outcome is unknown and is marked so', () => {
+    const notSent = [upstreamProblem('connect', details), upstreamProblem('timeout', details)];
+    const reached = [
+      upstreamProblem('timeout', { ...details, written: true }),
+      upstreamProblem('broken', { ...details, error: withCode('ECONNRESET'), written: true }),
+    ];
+    expect(notSent.map(mayHaveReachedUpstream)).toEqual([false, false]);
+    expect(reached.map(mayHaveReachedUpstream)).toEqual([true, true]);
+    expect(reached.map((p) => [p.status, p.detail])).toEqual([
+      [
+        504,
+        'The upstream service did not answer within 250 ms. The request had reached it and may have taken effect: check before repeating it.',
+      ],
+      [
+        502,
+        'The connection to the upstream service broke before it answered. The request had reached it and may have taken effect: check before repeating it.',
+      ],
+    ]);
+    expect(mayHaveReachedUpstream(new Error('x'))).toBe(false);
   });
 
   test('circuit open is 503 with Retry-After', () => {

@@ -71,23 +71,46 @@ export function mayRetry(method: string, idempotencyKey: string | undefined): bo
   return (upper === 'POST' || upper === 'PATCH') && idempotencyKey !== undefined && idempotencyKey !== '';
 }
 
-/** The gateway's own problem for a failure before any byte of the response was sent. */
+/** The gateway's failures that came after the request had reached the upstream (see mayHaveReachedUpstream). */
+const REACHED_UPSTREAM = new WeakSet<ProblemError>();
+
+/**
+ * Whether this error is the gateway's 502/504 for a request the upstream had received: it may have acted on it.
+ * The Idempotency-Key policy keeps such an answer for the key instead of freeing it (forward.ts).
+ */
+export function mayHaveReachedUpstream(error: unknown): boolean {
+  return error instanceof ProblemError && REACHED_UPSTREAM.has(error);
+}
+
+/**
+ * The gateway's own problem for a failure before any byte of the response was sent. `written`: the request had
+ * reached a socket to the upstream, so a timeout or a broken connection leaves its outcome unknown.
+ */
 export function upstreamProblem(
   kind: UpstreamFailureKind,
-  details: { upstream: string; origin: string; timeoutMs: number; error: unknown },
+  details: { upstream: string; origin: string; timeoutMs: number; error: unknown; written: boolean },
 ): ProblemError {
   const internal = `upstream ${details.upstream} (${details.origin}): ${kind}: ${describe(details.error)}`;
-  if (kind === 'timeout') {
-    return new ProblemError(
-      'gateway_timeout',
-      `The upstream service did not answer within ${details.timeoutMs} ms.`,
-      { internalMessage: internal, cause: details.error },
-    );
-  }
-  return new ProblemError('bad_gateway', 'The upstream service could not be reached.', {
-    internalMessage: internal,
-    cause: details.error,
-  });
+  const reached = kind === 'broken' || (kind === 'timeout' && details.written);
+  const unknown = reached
+    ? ' The request had reached it and may have taken effect: check before repeating it.'
+    : '';
+  const problem =
+    kind === 'timeout'
+      ? new ProblemError(
+          'gateway_timeout',
+          `The upstream service did not answer within ${details.timeoutMs} ms.${unknown}`,
+          { internalMessage: internal, cause: details.error },
+        )
+      : new ProblemError(
+          'bad_gateway',
+          reached
+            ? `The connection to the upstream service broke before it answered.${unknown}`
+            : 'The upstream service could not be reached.',
+          { internalMessage: internal, cause: details.error },
+        );
+  if (reached) REACHED_UPSTREAM.add(problem);
+  return problem;
 }
 
 /** DESIGN.md: circuit open → 503 with Retry-After (RFC 9110 §10.2.3, delay-seconds). */

@@ -180,7 +180,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
       timedOut = true;
       attempt?.cancel(new UpstreamTimeoutError(timeoutMs));
     }, timeoutMs);
-    const fail = (kind: UpstreamFailureKind, error: unknown) => {
+    const fail = (kind: UpstreamFailureKind, error: unknown, written: boolean) => {
       options.observe?.failure(upstream.name, kind);
       if (countsAsCircuitFailure(kind)) upstream.breaker.onFailure(ticket);
       else upstream.breaker.onNeutral(ticket);
@@ -189,12 +189,15 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
         origin: upstream.config.origin,
         timeoutMs,
         error,
+        written,
       });
     };
 
     try {
       for (let retry = 0; ; retry++) {
-        attempt = new ForwardAttempt(res, log);
+        // With an Idempotency-Key the answer is owed to the key, not only to this connection: a caller who leaves
+        // (a client timeout, a dropped network) retries with the key and must get this answer, not a second act.
+        attempt = new ForwardAttempt(res, log, { finishWithoutCaller: request.idempotencyKey !== undefined });
         upstream.pool.dispatch(dispatchOptions, attempt);
         const outcome = await attempt.outcome;
         if (outcome.kind === 'response') {
@@ -213,14 +216,14 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
         const waitMs = backoffMs * (retry + 1);
         // Only a connect error guarantees the upstream never saw the request (it was never written).
         if (kind !== 'connect' || !retryable || retry >= maxRetries || elapsedMs() + waitMs >= timeoutMs) {
-          throw fail(kind, outcome.error);
+          throw fail(kind, outcome.error, outcome.written);
         }
         log().debug(
           { upstream: upstream.name, err: outcome.error, retry: retry + 1 },
           'retrying after connect error',
         );
         if (waitMs > 0) await delay(waitMs);
-        if (timedOut) throw fail('timeout', new UpstreamTimeoutError(timeoutMs));
+        if (timedOut) throw fail('timeout', new UpstreamTimeoutError(timeoutMs), false);
       }
     } finally {
       clearTimeout(deadline);

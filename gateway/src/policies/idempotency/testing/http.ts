@@ -19,12 +19,19 @@ export function send(
     headers?: http.OutgoingHttpHeaders;
     body?: string | Buffer;
     agent?: http.Agent;
+    /** Aborting destroys the connection: the caller leaving mid-request. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<Sent> {
   return new Promise((resolve) => {
     const req = http.request(
       `${baseUrl}${request.path ?? '/'}`,
-      { method: request.method ?? 'POST', headers: request.headers, agent: request.agent ?? false },
+      {
+        method: request.method ?? 'POST',
+        headers: request.headers,
+        agent: request.agent ?? false,
+        ...(request.signal ? { signal: request.signal } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
