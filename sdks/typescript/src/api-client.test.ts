@@ -199,6 +199,18 @@ describe('body', () => {
 describe('Idempotency-Key', () => {
   const newCustomer = { kind: 'person' as const, name: 'Li Wei' };
 
+  test.each(['Idempotency-Key', 'idempotency-key'])(
+    'a key given as a plain %s header is the call’s key, kept on every retry',
+    async (name) => {
+      const fetch = fakeFetch([problem(503, 'unavailable'), json(201, customer)]);
+      await portico(fetch).crm.createCustomer({ body: newCustomer, headers: { [name]: 'job-17-import' } });
+      expect(fetch.requests.map((r) => r.headers.get('idempotency-key'))).toEqual([
+        'job-17-import',
+        'job-17-import',
+      ]);
+    },
+  );
+
   test('an operation that takes one gets a UUID, the same on every retry', async () => {
     const fetch = fakeFetch([
       problem(503, 'unavailable'),

@@ -103,7 +103,11 @@ export function createApiClient<Paths, Ops>(
       if (name.toLowerCase() === 'idempotency-key') idempotencyKey ??= String(value);
       else headers[name] = String(value);
     }
-    Object.assign(headers, init.headers);
+    for (const [name, value] of Object.entries(init.headers ?? {})) {
+      // A key given as a plain header is the call's key, not a second one the SDK would overwrite.
+      if (name.toLowerCase() === 'idempotency-key') idempotencyKey ??= value;
+      else headers[name] = value;
+    }
     if (idempotencyKey !== undefined && !operation.idempotencyKey) {
       throw new TypeError(`${operation.operationId} does not take an Idempotency-Key`);
     }

@@ -14,12 +14,24 @@ export abstract class PorticoError extends Error {
   readonly requestId: string | undefined;
   /** How many attempts were made, retries included. */
   readonly attempts: number;
+  /**
+   * The Idempotency-Key every attempt carried, for the operations that take one: to try the same call again
+   * later (`idempotencyKey` in its options) without risking a second act.
+   */
+  idempotencyKey: string | undefined;
 
   protected constructor(message: string, details: { requestId?: string; attempts: number; cause?: unknown }) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.requestId = details.requestId;
     this.attempts = details.attempts;
+    this.idempotencyKey = undefined;
+  }
+
+  /** @internal Records the call's Idempotency-Key (the transport does, for keyed calls). */
+  withIdempotencyKey(key: string): this {
+    this.idempotencyKey = key;
+    return this;
   }
 }
 

@@ -85,7 +85,11 @@ export function createPortico(options: PorticoOptions): Portico {
     authenticator = apiKeyAuthenticator(options.apiKey);
   } else if (options.oauth !== undefined) {
     const tokenUrl = new URL(options.oauth.tokenUrl ?? `${origin.replace(/\/+$/, '')}/oauth/token`);
-    const oauth = oauthAuthenticator(options.oauth, transport, tokenUrl, options.now);
+    const oauth = oauthAuthenticator(options.oauth, transport, tokenUrl, {
+      ...(options.now ? { now: options.now } : {}),
+      // Client-wide headers are for the gateway; a token endpoint elsewhere does not get them.
+      sameOrigin: tokenUrl.origin === new URL(origin).origin,
+    });
     authenticator = oauth;
     accessToken = (signal) => oauth.accessToken(signal);
   } else {
@@ -138,16 +142,14 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
 
 function transportFor(options: ClientOptions): Transport {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) throw new TypeError('timeoutMs must be > 0');
   return createTransport({
     fetch: fetchImpl,
-    timeoutMs,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: mergeRetryOptions(DEFAULT_RETRY, options.retry),
     headers: {
       accept: 'application/json, application/problem+json',
       'user-agent': `portico-sdk-typescript/${SDK_VERSION}`,
-      ...options.headers,
     },
+    ...(options.headers ? { clientHeaders: options.headers } : {}),
   });
 }

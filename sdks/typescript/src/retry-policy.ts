@@ -35,9 +35,11 @@ export function isRepeatable(method: string, idempotencyKey: string | undefined)
  * that the first request with this Idempotency-Key is still in flight: the retry gets its answer once it is done.
  */
 export function isRetryableStatus(status: number, headers: Headers, keyed: boolean): boolean {
+  // A replayed answer is the first request's, kept for the key: asking again gets it again.
+  if (headers.has('idempotent-replayed')) return false;
   if (status === 408 || status === 429) return true;
   if (status >= 500 && status <= 599) return status !== 501;
-  return status === 409 && keyed && headers.has('retry-after') && !headers.has('idempotent-replayed');
+  return status === 409 && keyed && headers.has('retry-after');
 }
 
 /** Retry-After as seconds, from delay-seconds or an HTTP-date; undefined when absent or unreadable. */

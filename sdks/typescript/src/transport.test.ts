@@ -1,5 +1,6 @@
 // The transport through an injected fetch: which failures are retried and how often, Retry-After, the call's time
 // budget, the caller's AbortSignal, and every outcome as a value (ProblemError, ConnectionError, TimeoutError).
+import { getEventListeners } from 'node:events';
 import { ConnectionError, PorticoError, ProblemError, TimeoutError } from './errors';
 import { createPortico, type ClientOptions } from './portico';
 import { DEFAULT_RETRY } from './retry-policy';
@@ -156,6 +157,29 @@ describe('retries', () => {
     expect(keys).toEqual([keys[0], keys[0]]);
   });
 
+  test.each([500, 502, 504, 408])(
+    'a replayed %i (the first answer kept for the key) is not retried: asking again gets it again',
+    async (status) => {
+      const fetch = fakeFetch([
+        problem(status, 'gateway_timeout', { 'idempotent-replayed': 'true' }),
+        json(201, customer),
+      ]);
+      const { error } = await portico(fetch).crm.createCustomer({ body: { kind: 'person', name: 'Li Wei' } });
+      expect(error).toMatchObject({ status, attempts: 1 });
+      expect(fetch.requests).toHaveLength(1);
+    },
+  );
+
+  test('a keyed call’s errors carry its Idempotency-Key, to try again later without acting twice', async () => {
+    const fetch = fakeFetch([connectionError(), connectionError(), connectionError()]);
+    const { error } = await portico(fetch).crm.createCustomer({ body: { kind: 'person', name: 'Li Wei' } });
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error!.idempotencyKey).toBe(fetch.requests[0]!.headers.get('idempotency-key'));
+    expect(error!.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    const plain = await getCustomer(portico(fakeFetch([problem(404, 'not_found')])));
+    expect(plain.error!.idempotencyKey).toBeUndefined();
+  });
+
   test.each<[string, Record<string, string>]>([
     ['a replayed 409', { 'retry-after': '0', 'idempotent-replayed': 'true' }],
     ['a 409 without Retry-After (a business conflict)', {}],
@@ -201,7 +225,18 @@ describe('time budget', () => {
     expect(result.error).toMatchObject({ timeoutMs: 50, attempts: 1 });
   });
 
-  test.each([0, -1, Number.NaN])('a client timeoutMs of %p is refused', (timeoutMs) => {
+  test.each([Infinity, 3_000_000_000])(
+    'a call timeoutMs of %p (past setTimeout’s limit) rejects with TypeError',
+    async (timeoutMs) => {
+      const fetch = fakeFetch([json(200, customer)]);
+      await expect(getCustomer(portico(fetch), { timeoutMs })).rejects.toThrow(
+        /timeoutMs must be > 0 and at most/,
+      );
+      expect(fetch.requests).toHaveLength(0);
+    },
+  );
+
+  test.each([0, -1, Number.NaN, Infinity, 2 ** 31])('a client timeoutMs of %p is refused', (timeoutMs) => {
     expect(() => portico(fakeFetch([]), { timeoutMs })).toThrow(TypeError);
   });
 });
@@ -252,14 +287,21 @@ describe('cancellation', () => {
     expect(fetch.requests).toHaveLength(0);
   });
 
-  test('the fetch gets a signal that follows the caller’s', async () => {
-    const fetch = fakeFetch([json(200, customer)]);
+  test('a finished call leaves nothing on the caller’s signal (one long-lived signal for many calls)', async () => {
+    const fetch = fakeFetch(() => json(200, customer));
     const controller = new AbortController();
-    await getCustomer(portico(fetch), { signal: controller.signal });
-    const signal = fetch.requests[0]!.signal!;
-    expect(signal.aborted).toBe(false);
-    controller.abort();
-    expect(signal.aborted).toBe(true);
+    for (let i = 0; i < 20; i++) await getCustomer(portico(fetch), { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // The fetch's own signal was not aborted by the end of the call.
+    expect(fetch.requests.every((r) => r.signal && !r.signal.aborted)).toBe(true);
+  });
+
+  test('a finished call clears its budget timer', async () => {
+    const fetch = fakeFetch(() => json(200, customer));
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    for (let i = 0; i < 20; i++) await getCustomer(portico(fetch), { timeoutMs: 60_000 });
+    const after = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    expect(after - before).toBeLessThan(5);
   });
 });
 

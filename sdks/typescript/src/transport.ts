@@ -18,14 +18,21 @@ export interface TransportOptions {
   /** The default budget of a call, retries and waits included. */
   timeoutMs: number;
   retry: RetryOptions;
-  /** Sent with every request (e.g. User-Agent). */
+  /** The SDK's own headers, sent with every request (Accept, User-Agent). */
   headers: Record<string, string>;
+  /** The integrator's client-wide headers: sent with API calls, and to a token endpoint only on the same origin. */
+  clientHeaders?: Record<string, string>;
 }
+
+/** setTimeout's limit (2^31 − 1 ms, about 24.8 days): a longer delay fires at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 export interface Call {
   method: string;
   url: URL;
   headers?: Record<string, string>;
+  /** Leave out the client-wide headers (a token endpoint on another origin must not see them). */
+  withoutClientHeaders?: boolean;
   /** The bytes to send; the transport sends exactly these (a signature covers their digest). */
   body?: Uint8Array;
   contentType?: string;
@@ -45,17 +52,51 @@ export interface Transport {
 }
 
 export function createTransport(options: TransportOptions): Transport {
+  checkTimeout(options.timeoutMs, 'timeoutMs');
   return { options, send: (call) => send(options, call) };
+}
+
+export function checkTimeout(timeoutMs: number, name: string): void {
+  if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new TypeError(`${name} must be > 0 and at most ${MAX_TIMEOUT_MS} ms`);
+  }
 }
 
 async function send(options: TransportOptions, call: Call): Promise<Result<unknown>> {
   const timeoutMs = call.timeoutMs ?? options.timeoutMs;
+  if (call.timeoutMs !== undefined) checkTimeout(call.timeoutMs, 'timeoutMs');
+  // One controller per call, its timer cleared and the caller's signal unlinked when the call ends: nothing of
+  // a finished call stays alive for the rest of its budget (AbortSignal.timeout/any would keep both).
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`the call's budget of ${timeoutMs} ms ran out`));
+  }, timeoutMs);
+  const onCallerAbort = () => controller.abort(call.signal!.reason);
+  if (call.signal?.aborted) onCallerAbort();
+  else call.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  try {
+    return await attempt(options, call, { signal: controller.signal, timeoutMs, timedOut: () => timedOut });
+  } finally {
+    clearTimeout(timer);
+    call.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
+
+async function attempt(
+  options: TransportOptions,
+  call: Call,
+  budget: { signal: AbortSignal; timeoutMs: number; timedOut: () => boolean },
+): Promise<Result<unknown>> {
+  const { signal, timeoutMs } = budget;
   const retry: RetryOptions =
     call.retry === false ? { ...options.retry, maxRetries: 0 } : mergeRetryOptions(options.retry, call.retry);
-  const budget = AbortSignal.timeout(timeoutMs);
-  const signal = call.signal ? AbortSignal.any([call.signal, budget]) : budget;
   const started = Date.now();
   const repeatable = call.repeatable ?? isRepeatable(call.method, call.idempotencyKey);
+  const key = call.idempotencyKey;
+  const withKey = <E extends PorticoError>(error: E): E =>
+    key === undefined ? error : error.withIdempotencyKey(key);
 
   let attempts = 0;
   let retries = 0;
@@ -63,7 +104,6 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
   let lastResponse: Response | undefined;
   for (;;) {
     attempts += 1;
-    // Why the loop stops is decided in one place per outcome: `stop` returns the Result, `wait` the next delay.
     let outcome: {
       result: Result<unknown>;
       retryAfterSeconds?: number;
@@ -74,9 +114,12 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
     let fetching = false;
     try {
       const headers = new Headers(options.headers);
+      if (!call.withoutClientHeaders) {
+        for (const [name, value] of Object.entries(options.clientHeaders ?? {})) headers.set(name, value);
+      }
       for (const [name, value] of Object.entries(call.headers ?? {})) headers.set(name, value);
       if (call.body !== undefined && call.contentType) headers.set('content-type', call.contentType);
-      if (call.idempotencyKey !== undefined) headers.set('idempotency-key', call.idempotencyKey);
+      if (key !== undefined) headers.set('idempotency-key', key);
       signal.throwIfAborted();
       await call.authenticator?.authenticate({
         method: call.method,
@@ -112,7 +155,7 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
         attempts,
       });
       outcome = {
-        result: { error, response },
+        result: { error: withKey(error), response },
         retryAfterSeconds,
         retryable:
           repeatable &&
@@ -121,15 +164,15 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
       };
     } catch (caught) {
       if (call.signal?.aborted) throw call.signal.reason;
-      if (budget.aborted) {
-        return { error: new TimeoutError({ timeoutMs, attempts }), response: lastResponse };
+      if (budget.timedOut()) {
+        return { error: withKey(new TimeoutError({ timeoutMs, attempts })), response: lastResponse };
       }
       if (caught instanceof PorticoError) return { error: caught as CallError, response: undefined };
       // Before fetch, only a usage error can fail (a header value that is not valid, a request the signer cannot
       // sign): nothing was sent, a retry would fail the same way, and it is no "could not be reached".
       if (!fetching) throw caught;
       outcome = {
-        result: { error: new ConnectionError({ cause: caught, attempts }), response: undefined },
+        result: { error: withKey(new ConnectionError({ cause: caught, attempts })), response: undefined },
         // A connection that failed before the request was sent is always safe to repeat, but fetch does not say
         // which happened; treat every network error as "the server may have acted".
         retryable: repeatable,
@@ -149,7 +192,7 @@ async function send(options: TransportOptions, call: Call): Promise<Result<unkno
       await sleep(delay, signal);
     } catch {
       if (call.signal?.aborted) throw call.signal.reason;
-      return { error: new TimeoutError({ timeoutMs, attempts }), response: lastResponse };
+      return { error: withKey(new TimeoutError({ timeoutMs, attempts })), response: lastResponse };
     }
   }
 }

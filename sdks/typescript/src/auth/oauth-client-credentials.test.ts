@@ -171,6 +171,54 @@ describe('the cached token', () => {
     expect(s.bearers()).toEqual(['Bearer tok_1', 'Bearer tok_2']);
   });
 
+  test.each<[string, Record<string, unknown>, number]>([
+    // RFC 6749 §5.1: expires_in is only RECOMMENDED; without it the SDK assumes 300 s.
+    ['no expires_in', {}, 300],
+    ['a numeric string', { expires_in: '3600' }, 3600],
+  ])('a token with %s lives as long as it says (or 300 s)', async (_, extra, lifetime) => {
+    let clock = Date.parse('2026-11-25T08:00:00Z');
+    let issued = 0;
+    const fetch = fakeFetch((request) =>
+      isTokenRequest(request)
+        ? json(200, { access_token: `tok_${++issued}`, token_type: 'Bearer', ...extra })
+        : json(200, customer),
+    );
+    const client = createPortico({ oauth: CREDENTIALS, fetch, now: () => clock });
+    await getCustomer(client);
+    clock += (lifetime - Math.min(60, lifetime / 2)) * 1000 - 1000; // just before the refresh point
+    await getCustomer(client);
+    clock += 2000; // just after it
+    await getCustomer(client);
+    expect(
+      fetch.requests.filter((r) => !isTokenRequest(r)).map((r) => r.headers.get('authorization')),
+    ).toEqual(['Bearer tok_1', 'Bearer tok_1', 'Bearer tok_2']);
+  });
+
+  test('client-wide headers go to a token endpoint on the gateway’s origin, not to one elsewhere', async () => {
+    const fetch = fakeFetch((request) =>
+      isTokenRequest(request)
+        ? json(200, { access_token: 'tok', token_type: 'Bearer', expires_in: 3600 })
+        : json(200, customer),
+    );
+    const headers = { 'x-tenant-secret': 's3cret' };
+    await getCustomer(createPortico({ oauth: CREDENTIALS, fetch, headers }));
+    await getCustomer(
+      createPortico({
+        oauth: { ...CREDENTIALS, tokenUrl: 'https://auth.example.com/token' },
+        fetch,
+        headers,
+      }),
+    );
+    const tokenRequests = fetch.requests.filter(isTokenRequest);
+    expect(tokenRequests.map((r) => [r.url.origin, r.headers.get('x-tenant-secret')])).toEqual([
+      ['http://127.0.0.1:8080', 's3cret'],
+      ['https://auth.example.com', null],
+    ]);
+    expect(
+      fetch.requests.filter((r) => !isTokenRequest(r)).every((r) => r.headers.get('x-tenant-secret')),
+    ).toBe(true);
+  });
+
   test('a long-lived token is refreshed 60 s before it expires (the client clock is `now`)', async () => {
     const s = server({ expiresIn: 3600 });
     let clock = Date.parse('2026-11-25T08:00:00Z');
@@ -354,7 +402,11 @@ describe('refusals of the token endpoint', () => {
   test.each<[string, () => Response]>([
     ['no body', () => new Response(null, { status: 200 })],
     ['a non-bearer token', () => json(200, { access_token: 't', token_type: 'mac', expires_in: 60 })],
-    ['no expires_in', () => json(200, { access_token: 't', token_type: 'Bearer' })],
+    ['a negative expires_in', () => json(200, { access_token: 't', token_type: 'Bearer', expires_in: -1 })],
+    [
+      'an expires_in that is no number',
+      () => json(200, { access_token: 't', token_type: 'Bearer', expires_in: 'soon' }),
+    ],
     ['HTML', () => new Response('<html></html>', { status: 200, headers: { 'content-type': 'text/html' } })],
   ])('a 200 with %s is an OAuthError invalid_response', async (_, answer) => {
     const s = server({ token: () => answer() });

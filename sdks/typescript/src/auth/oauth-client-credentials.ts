@@ -32,8 +32,9 @@ export function oauthAuthenticator(
   credentials: OAuthClientCredentials,
   transport: Transport,
   tokenUrl: URL,
-  now: () => number = Date.now,
+  options: { now?: () => number; sameOrigin?: boolean } = {},
 ): OAuthAuthenticator {
+  const now = options.now ?? Date.now;
   let cached: CachedToken | undefined;
   let pending: Promise<CachedToken> | undefined;
 
@@ -52,6 +53,7 @@ export function oauthAuthenticator(
       headers: { authorization: basic, accept: 'application/json' },
       body,
       contentType: 'application/x-www-form-urlencoded',
+      ...(options.sameOrigin === false ? { withoutClientHeaders: true } : {}),
       // Asking for a token has no effect to undo: repeating it is safe.
       repeatable: true,
     });
@@ -62,20 +64,22 @@ export function oauthAuthenticator(
       token_type?: unknown;
       expires_in?: unknown;
     };
+    const expiresIn = lifetimeSeconds(token.expires_in);
     if (
       typeof token.access_token !== 'string' ||
       typeof token.token_type !== 'string' ||
       token.token_type.toLowerCase() !== 'bearer' ||
-      typeof token.expires_in !== 'number'
+      expiresIn === undefined
     ) {
       throw new OAuthError({
         status: result.response.status,
         error: 'invalid_response',
-        description: 'The token endpoint answered without a bearer access_token and expires_in.',
+        description:
+          'The token endpoint answered without a bearer access_token (or with an unreadable expires_in).',
         attempts: 1,
       });
     }
-    const lifetimeMs = token.expires_in * 1000;
+    const lifetimeMs = expiresIn * 1000;
     return {
       value: token.access_token,
       // Counted from the request, not the answer: the token's clock started when the server issued it.
@@ -111,6 +115,17 @@ export function oauthAuthenticator(
       return true;
     },
   };
+}
+
+/**
+ * RFC 6749 §5.1: expires_in is RECOMMENDED, not required; without it, assume a short life and let a 401 renew
+ * the token early. Some servers send it as a numeric string.
+ */
+const DEFAULT_LIFETIME_SECONDS = 300;
+function lifetimeSeconds(value: unknown): number | undefined {
+  if (value === undefined || value === null) return DEFAULT_LIFETIME_SECONDS;
+  const seconds = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
 }
 
 /** The token endpoint answers RFC 6749 §5.2 errors as JSON `{ error, error_description }`. */
