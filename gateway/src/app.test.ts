@@ -2,6 +2,7 @@
 // and by streamed size, 415, malformed JSON, a body where none is taken), HEAD, the operational endpoints,
 // Idempotency-Key on orders, and usage metering into the control-plane store — on every store engine.
 import http from 'node:http';
+import net from 'node:net';
 import { loadConfig } from '../../internal/src/config';
 import { ID_PATTERN } from '../../internal/src/ids';
 import { startTestPlatform, type TestCredential, type TestPlatform } from './testing/test-platform';
@@ -312,6 +313,23 @@ describe('graceful shutdown', () => {
     } finally {
       await platform.stop();
       slow.close();
+    }
+  });
+});
+
+describe('graceful shutdown with a silent connection', () => {
+  test('a connection that never sent a request does not hold stop() open', async () => {
+    const platform = await startTestPlatform({ dialect: 'sqlite' });
+    const socket = net.connect(Number(new URL(platform.gatewayUrl).port), '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const closedByGateway = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await platform.gateway.stop({ graceMs: 60_000 });
+      await closedByGateway;
+      expect(socket.destroyed).toBe(true);
+    } finally {
+      socket.destroy();
+      await platform.stop();
     }
   });
 });

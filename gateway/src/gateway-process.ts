@@ -284,8 +284,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         server.server.closeIdleConnections();
         if (app.inFlight() > 0) {
           logger.warn({ inFlight: app.inFlight() }, 'grace period over: closing remaining connections');
-          server.server.closeAllConnections();
         }
+        // Also a connection that never sent a request: closeIdleConnections() leaves it open until headersTimeout.
+        server.server.closeAllConnections();
         await closed.catch(() => undefined);
         accessLog.flush();
         await closeAll();

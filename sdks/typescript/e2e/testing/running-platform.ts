@@ -19,13 +19,40 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(variant: PlatformVariant): Promise<RunningPlatform> {
+/** Something the gateway reaches a backend through (a test proxy), told the backend's origin once it listens. */
+export interface UpstreamHop {
+  /** The origin the gateway is configured with instead of the backend's. */
+  url: string;
+  /** Called with the backend's origin before startPlatform resolves. */
+  setTarget(origin: string): void;
+}
+
+export interface PlatformOptions {
+  /** Extra PORTICO_* settings for the gateway (and the portal, which shares its configuration), not the backends. */
+  env?: Record<string, string>;
+  /** The gateway calls the crm backend through this hop. */
+  crmVia?: UpstreamHop;
+}
+
+export async function startPlatform(
+  variant: PlatformVariant,
+  options: PlatformOptions = {},
+): Promise<RunningPlatform> {
   const platform = await startTestPlatform({
     dialect: variant.dialect,
     ...(variant.redisUrl ? { redisUrl: variant.redisUrl } : {}),
-    env: { PORTICO_PORTAL_PORT: '0' },
+    env: {
+      PORTICO_PORTAL_PORT: '0',
+      ...options.env,
+      ...(options.crmVia ? { PORTICO_CRM_URL: options.crmVia.url } : {}),
+    },
   });
   try {
+    if (options.crmVia) {
+      const crm = platform.backends?.services.find((service) => service.name === 'crm');
+      if (!crm) throw new Error('the test platform started no crm backend');
+      options.crmVia.setTarget(new URL(crm.url).origin);
+    }
     const portal = await startPortal({
       config: platform.config,
       logger: createLogger({ level: platform.config.testLogLevel, name: 'test-portal' }),
