@@ -127,6 +127,20 @@ function post(
   });
 }
 
+/** An upstream that creates the order only once `answer()` is called; `reachedUpstream` settles on arrival. */
+function heldUpstream(): { handler: UpstreamHandler; reachedUpstream: Promise<void>; answer: () => void } {
+  let answer!: () => void;
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  let arrived!: () => void;
+  const reachedUpstream = new Promise<void>((resolve) => (arrived = resolve));
+  const handler: UpstreamHandler = async (req, res, body) => {
+    arrived();
+    await held;
+    createsOrder(req, res, body);
+  };
+  return { handler, reachedUpstream, answer };
+}
+
 function problemCode(response: Received): string {
   return JSON.parse(response.body.toString()).code;
 }
@@ -185,17 +199,8 @@ describe('forwardIdempotently in front of the proxy', () => {
   });
 
   test('a retry while the first is in flight is 409; once answered, retries are replays', async () => {
-    let answer!: () => void;
-    const held = new Promise<void>((resolve) => (answer = resolve));
-    let arrived!: () => void;
-    const reachedUpstream = new Promise<void>((resolve) => (arrived = resolve));
-    setup = await setUp([
-      async (req, res, body) => {
-        arrived();
-        await held;
-        createsOrder(req, res, body);
-      },
-    ]);
+    const { handler, reachedUpstream, answer } = heldUpstream();
+    setup = await setUp([handler]);
     const first = post(setup);
     await reachedUpstream;
     const concurrent = received(await post(setup));
@@ -288,18 +293,8 @@ describe('forwardIdempotently in front of the proxy', () => {
   });
 
   test('a caller who leaves mid-request does not cut the forward: the answer is kept and replayed', async () => {
-    let answer!: () => void;
-    const held = new Promise<void>((resolve) => (answer = resolve));
-    let arrived!: () => void;
-    const reachedUpstream = new Promise<void>((resolve) => (arrived = resolve));
-    setup = await setUp([
-      async (req, res, body) => {
-        arrived();
-        await held;
-        createsOrder(req, res, body);
-      },
-      createsOrder,
-    ]);
+    const { handler, reachedUpstream, answer } = heldUpstream();
+    setup = await setUp([handler, createsOrder]);
     const controller = new AbortController();
     let callerSocketClosed!: () => void;
     const gone = new Promise<void>((resolve) => (callerSocketClosed = resolve));
