@@ -207,9 +207,10 @@ describeEachVariant(
         resetSeconds: expect.any(Number),
       });
       expect(first.response!.headers.get('ratelimit')).toContain(`"${before!.policy}"`);
-      // Same window (the reset is not in between): one request fewer remains.
+      // Same window (the reset is not in between): one request fewer remains, or none when the burst the tests
+      // before used up is still empty (both answers then are 429s, which count nothing).
       if (after!.policy === before!.policy && after!.resetSeconds <= before!.resetSeconds) {
-        expect(after!.remaining).toBe(before!.remaining - 1);
+        expect(after!.remaining).toBe(Math.max(0, before!.remaining - 1));
       }
     });
   },
