@@ -3,9 +3,9 @@
 import { resourceLocation } from '../../../../internal/src/http/location';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { createApiKey as createStoredApiKey } from '../../../../keys/src/store/api-keys';
-import { getApp } from '../../../../keys/src/store/apps';
 import { futureExpiresAt, newApiKeySecret } from '../api-key-secrets';
-import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
+import { appToChange } from '../app-to-change';
+import { auditContextOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 interface ApiKeyCreateBody {
@@ -16,13 +16,10 @@ interface ApiKeyCreateBody {
 
 export function createApiKey(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
-    const scope = partnerScopeOf(res);
-    const appId = String(req.params.appId);
     const body = req.body as ApiKeyCreateBody;
     // The app's environment decides who may do this and goes into the key (`ptc_live_…`); it never changes, and
     // the store locks the app and checks its status again.
-    const app = await getApp(deps, scope, appId);
-    assertMayChangeApp(res, app.environment);
+    const { scope, appId, app } = await appToChange(deps, req, res);
     const expiresAt = futureExpiresAt(deps, body.expiresAt);
     const { key, stored } = newApiKeySecret(deps, app.environment);
     const apiKey = await createStoredApiKey(

@@ -3,8 +3,8 @@
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { resourceLocation } from '../../../../internal/src/http/location';
 import { createOAuthClientWithSecret } from '../../../../keys/src/oauth/oauth-client-secrets';
-import { getApp } from '../../../../keys/src/store/apps';
-import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
+import { appToChange } from '../app-to-change';
+import { auditContextOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 interface OAuthClientCreateBody {
@@ -15,11 +15,8 @@ interface OAuthClientCreateBody {
 
 export function createOAuthClient(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
-    const scope = partnerScopeOf(res);
-    const appId = String(req.params.appId);
     // 404 before 403: a developer learns nothing about another partner's app, then may not touch a live one.
-    const app = await getApp(deps, scope, appId);
-    assertMayChangeApp(res, app.environment);
+    const { scope, appId } = await appToChange(deps, req, res);
     const body = req.body as OAuthClientCreateBody;
     const created = await createOAuthClientWithSecret(
       deps,

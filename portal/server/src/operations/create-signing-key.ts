@@ -3,18 +3,15 @@
 // (422), an app that is not active (409) and an 11th active key (409).
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { resourceLocation } from '../../../../internal/src/http/location';
-import { getApp } from '../../../../keys/src/store/apps';
 import { createSigningKey as createKey, type SigningKeyInput } from '../../../../keys/src/store/signing-keys';
-import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
+import { appToChange } from '../app-to-change';
+import { auditContextOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function createSigningKey(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
-    const scope = partnerScopeOf(res);
-    const appId = String(req.params.appId);
     // 404 before 403: a developer learns nothing about another partner's app, then may not touch a live one.
-    const app = await getApp(deps, scope, appId);
-    assertMayChangeApp(res, app.environment);
+    const { scope, appId } = await appToChange(deps, req, res);
     // The spec's SigningKeyCreate (validated): exactly the members of the chosen algorithm's shape.
     const created = await createKey(
       deps,

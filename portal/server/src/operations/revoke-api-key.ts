@@ -3,17 +3,14 @@
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { ProblemError } from '../../../../internal/src/problem/problem';
 import { revokeApiKey as revokeStoredApiKey } from '../../../../keys/src/store/api-keys';
-import { getApp } from '../../../../keys/src/store/apps';
-import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
+import { appToChange } from '../app-to-change';
+import { auditContextOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function revokeApiKey(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
-    const scope = partnerScopeOf(res);
-    const appId = String(req.params.appId);
     const apiKeyId = String(req.params.apiKeyId);
-    const app = await getApp(deps, scope, appId);
-    assertMayChangeApp(res, app.environment);
+    const { scope, appId } = await appToChange(deps, req, res);
     const result = await revokeStoredApiKey(deps, scope, appId, apiKeyId, auditContextOf(req, res));
     if (!result.changed) {
       throw new ProblemError(

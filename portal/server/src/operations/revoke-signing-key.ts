@@ -2,18 +2,15 @@
 // it from its cache; the key stays listed as `revoked`, and revoking it again is a 409.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { ProblemError } from '../../../../internal/src/problem/problem';
-import { getApp } from '../../../../keys/src/store/apps';
 import { revokeSigningKey as revokeKey } from '../../../../keys/src/store/signing-keys';
-import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
+import { appToChange } from '../app-to-change';
+import { auditContextOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function revokeSigningKey(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
-    const scope = partnerScopeOf(res);
-    const appId = String(req.params.appId);
     const signingKeyId = String(req.params.signingKeyId);
-    const app = await getApp(deps, scope, appId);
-    assertMayChangeApp(res, app.environment);
+    const { scope, appId } = await appToChange(deps, req, res);
     const { changed, signingKey } = await revokeKey(
       deps,
       scope,

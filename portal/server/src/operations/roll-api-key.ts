@@ -4,9 +4,9 @@
 import { resourceLocation } from '../../../../internal/src/http/location';
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { rollApiKey as rollStoredApiKey } from '../../../../keys/src/store/api-keys';
-import { getApp } from '../../../../keys/src/store/apps';
 import { futureExpiresAt, newApiKeySecret } from '../api-key-secrets';
-import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
+import { appToChange } from '../app-to-change';
+import { auditContextOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 interface ApiKeyRollBody {
@@ -16,11 +16,8 @@ interface ApiKeyRollBody {
 
 export function rollApiKey(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
-    const scope = partnerScopeOf(res);
-    const appId = String(req.params.appId);
     const body = req.body as ApiKeyRollBody;
-    const app = await getApp(deps, scope, appId);
-    assertMayChangeApp(res, app.environment);
+    const { scope, appId, app } = await appToChange(deps, req, res);
     const expiresAt = futureExpiresAt(deps, body.expiresAt);
     const { key, stored } = newApiKeySecret(deps, app.environment);
     const rolled = await rollStoredApiKey(

@@ -2,16 +2,13 @@
 // previous one keeps working for `overlapSeconds` (0: ends now), so at most two are valid at any time.
 import type { OperationHandler } from '../../../../internal/src/http/service-app';
 import { rotateOAuthClientSecretWithNew } from '../../../../keys/src/oauth/oauth-client-secrets';
-import { getApp } from '../../../../keys/src/store/apps';
-import { assertMayChangeApp, auditContextOf, partnerScopeOf } from '../auth/caller';
+import { appToChange } from '../app-to-change';
+import { auditContextOf } from '../auth/caller';
 import type { PortalDeps } from '../deps';
 
 export function rotateOAuthClientSecret(deps: PortalDeps): OperationHandler {
   return async (req, res) => {
-    const scope = partnerScopeOf(res);
-    const appId = String(req.params.appId);
-    const app = await getApp(deps, scope, appId);
-    assertMayChangeApp(res, app.environment);
+    const { scope, appId } = await appToChange(deps, req, res);
     const { overlapSeconds } = req.body as { overlapSeconds: number };
     const rotated = await rotateOAuthClientSecretWithNew(
       deps,
