@@ -8,18 +8,11 @@ import {
   porticoWith,
   type OnboardedPartner,
 } from './testing/onboard-partner';
+import { ALL_PUBLIC_SCOPES } from '../../../gateway/src/testing/test-platform';
 import { describeEachVariant, startPlatform, type RunningPlatform } from './testing/running-platform';
 
 const PRICE = { amount: 199_900, currency: 'CNY' };
 const SESSIONS = 12;
-const PUBLIC_SCOPES = [
-  'crm:read',
-  'crm:write',
-  'orders:read',
-  'orders:write',
-  'entitlements:read',
-  'entitlements:write',
-];
 
 describeEachVariant(
   'the SDK end to end: sign-up, four credentials, CRM → orders → entitlements',
@@ -40,9 +33,9 @@ describeEachVariant(
       expect(platform.hasSession).toBe(true);
       expect(session.member.role).toBe('owner');
       expect(plan).toMatchObject({ id: session.partner.planId, code: 'free' });
-      expect([...plan.scopes].sort()).toEqual([...PUBLIC_SCOPES].sort());
+      expect([...plan.scopes].sort()).toEqual([...ALL_PUBLIC_SCOPES].sort());
       expect(app).toMatchObject({ partnerId: session.partner.id, environment: 'test', status: 'active' });
-      expect([...app.scopes].sort()).toEqual([...PUBLIC_SCOPES].sort());
+      expect([...app.scopes].sort()).toEqual([...ALL_PUBLIC_SCOPES].sort());
       // The session is really held: a read needs it, and the app is there.
       const apps = await unwrap(platform.listApps());
       expect(apps.data.map((a) => a.id)).toEqual([app.id]);

@@ -1,5 +1,6 @@
 // Sends one call: authenticates each attempt, bounds the whole call by its time budget and the caller's signal,
 // retries what is safe to repeat (see retry-policy), and turns every answer into a Result — errors as values.
+import { abortable } from './abortable';
 import type { Authenticator } from './auth/authenticator';
 import { ConnectionError, PorticoError, ProblemError, TimeoutError, type Problem } from './errors';
 import {
@@ -130,7 +131,7 @@ async function attempt(
       });
       fetching = true;
       // Raced against the signal too: an injected fetch that ignores its signal must not outlive the budget.
-      const response = await raceAbort(
+      const response = await abortable(
         options.fetch(call.url, {
           method: call.method,
           headers,
@@ -141,7 +142,7 @@ async function attempt(
         signal,
       );
       lastResponse = response;
-      const text = await raceAbort(response.text(), signal);
+      const text = await abortable(response.text(), signal);
       const data = parseBody(response, text);
       call.authenticator?.observe?.(response, data);
       if (response.ok) return { data, response };
@@ -215,23 +216,6 @@ function isProblem(response: Response, data: unknown): data is Problem {
     data !== null &&
     typeof (data as { status?: unknown }).status === 'number'
   );
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,5 +1,6 @@
 // OAuth 2.0 client credentials (RFC 6749 §4.4) as a credential: one token request for many calls, the token
 // cached and refreshed before it expires, concurrent calls sharing one refresh, and a 401 answered by one refresh.
+import { abortable } from '../abortable';
 import { OAuthError, ProblemError } from '../errors';
 import { base64, utf8 } from '../signing/encoding';
 import type { Transport } from '../transport';
@@ -149,24 +150,5 @@ function asOAuthError(error: Error): Error {
         : {}),
     ...(error.requestId ? { requestId: error.requestId } : {}),
     attempts: error.attempts,
-  });
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
   });
 }
