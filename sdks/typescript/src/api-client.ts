@@ -98,15 +98,15 @@ export function createApiClient<Paths, Ops>(
     appendQuery(url.searchParams, init.params?.query);
     const headers: Record<string, string> = {};
     let idempotencyKey = init.idempotencyKey;
-    for (const [name, value] of Object.entries(init.params?.header ?? {})) {
+    // The spec's header parameters, then extra headers; a key given either way is the call's key, not a second
+    // one the SDK would overwrite.
+    for (const [name, value] of [
+      ...Object.entries(init.params?.header ?? {}),
+      ...Object.entries(init.headers ?? {}),
+    ]) {
       if (value === undefined) continue;
       if (name.toLowerCase() === 'idempotency-key') idempotencyKey ??= String(value);
       else headers[name] = String(value);
-    }
-    for (const [name, value] of Object.entries(init.headers ?? {})) {
-      // A key given as a plain header is the call's key, not a second one the SDK would overwrite.
-      if (name.toLowerCase() === 'idempotency-key') idempotencyKey ??= value;
-      else headers[name] = value;
     }
     if (idempotencyKey !== undefined && !operation.idempotencyKey) {
       throw new TypeError(`${operation.operationId} does not take an Idempotency-Key`);
