@@ -248,12 +248,14 @@ describe.each(engines)('gateway app [%s]', (dialect) => {
     expect(body.errors.some((e) => e.header === 'idempotency-key')).toBe(true);
   });
 
-  test('usage is metered per app and operation once flushed; refused credentials are not', async () => {
+  test('usage is metered per app and operation once flushed, and logged without the query; refused credentials are not', async () => {
     const own = await platform.partner();
+    const requestIds: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${platform.gatewayUrl}/crm/v1/customers`, {
+      const res = await fetch(`${platform.gatewayUrl}/crm/v1/customers?limit=${i + 1}`, {
         headers: { authorization: `Bearer ${own.apiKey}` },
       });
+      requestIds.push(res.headers.get('x-request-id')!);
       await res.arrayBuffer();
     }
     const forged = await fetch(`${platform.gatewayUrl}/crm/v1/customers`, {
@@ -263,13 +265,22 @@ describe.each(engines)('gateway app [%s]', (dialect) => {
     await forged.arrayBuffer();
     await platform.gateway.deps.meter.flush();
     const rows = await platform.store.db
-      .selectFrom('usage_daily')
+      .selectFrom('usage_hourly')
       .select(['operation_id', 'status', 'count'])
       .where('app_id', '=', own.appId)
       .execute();
     expect(rows.map((r) => ({ ...r, count: Number(r.count) }))).toEqual([
       { operation_id: 'listCustomers', status: 200, count: 3 },
     ]);
+    const logged = await platform.store.db
+      .selectFrom('request_log')
+      .select(['id', 'method', 'path', 'status'])
+      .where('app_id', '=', own.appId)
+      .orderBy('id')
+      .execute();
+    expect(logged.map((r) => ({ ...r, status: Number(r.status) }))).toEqual(
+      requestIds.map((id) => ({ id, method: 'GET', path: '/crm/v1/customers', status: 200 })),
+    );
   });
 });
 

@@ -371,7 +371,94 @@ export const keysMigrations: Migrations = {
         .execute();
     },
   },
+  '0005_usage_hourly_and_request_log': {
+    async up(db: Kysely<unknown>) {
+      // Per-bucket counts (not cumulative) so that the batch upsert can add them like `count`. The bounds are
+      // written out here, not imported, because a shipped migration must not change with the code.
+      let hourly = db.schema
+        .createTable('usage_hourly')
+        .addColumn('partner_id', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('hour', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull())
+        .addColumn('api', 'text', (c) => c.notNull())
+        .addColumn('operation_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('count', 'bigint', (c) => c.notNull())
+        .addColumn('latency_ms_total', 'bigint', (c) => c.notNull());
+      for (const bucket of MIGRATION_0005_BUCKETS) {
+        hourly = hourly.addColumn(`latency_le_${bucket}`, 'bigint', (c) => c.notNull().defaultTo(0));
+      }
+      await hourly
+        // The conflict target of the batch upsert; also serves an app's report (app, then hour range).
+        .addPrimaryKeyConstraint('usage_hourly_key', [
+          'app_id',
+          'hour',
+          'credential_id',
+          'api',
+          'operation_id',
+          'status',
+        ])
+        .execute();
+      await db.schema
+        .createIndex('usage_hourly_tenant_hour')
+        .on('usage_hourly')
+        .columns(['partner_id', 'hour'])
+        .execute();
+
+      // The daily counts move over as the first hour of their day, with no credential, and with their whole count
+      // in the bucket of their average (the only latency fact they kept): total ≤ bound × count ⇔ average ≤ bound.
+      const bounds = MIGRATION_0005_BUCKETS.slice(0, -1) as readonly number[];
+      const bucketOfAverage = MIGRATION_0005_BUCKETS.map((bucket, i) => {
+        const lower = i === 0 ? sql`` : sql`latency_ms_total > ${sql.lit(bounds[i - 1]!)} * count and `;
+        const upper = bucket === 'inf' ? sql`1 = 1` : sql`latency_ms_total <= ${sql.lit(bucket)} * count`;
+        return sql`case when ${lower}${upper} then count else 0 end`;
+      });
+      await sql`
+        insert into usage_hourly (partner_id, app_id, environment, hour, credential_id, api, operation_id, status,
+          count, latency_ms_total, ${sql.join(MIGRATION_0005_BUCKETS.map((b) => sql.id(`latency_le_${b}`)))})
+        select partner_id, app_id, environment, day || 'T00:00:00.000Z', '', api, operation_id, status,
+          count, latency_ms_total, ${sql.join(bucketOfAverage)}
+        from usage_daily`.execute(db);
+      // Dropped, so that no report can ever add both tables up.
+      await db.schema.dropTable('usage_daily').execute();
+
+      await db.schema
+        .createTable('request_log')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('partner_id', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('api', 'text', (c) => c.notNull())
+        .addColumn('operation_id', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('latency_ms', 'integer', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text', (c) => c.notNull())
+        .execute();
+      // listRequests: the partner's log newest first, and one app's.
+      await db.schema
+        .createIndex('request_log_tenant_id')
+        .on('request_log')
+        .columns(['partner_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('request_log_tenant_app_id')
+        .on('request_log')
+        .columns(['partner_id', 'app_id', 'id'])
+        .execute();
+      // Retention: the write path deletes the oldest rows in bounded chunks.
+      await db.schema.createIndex('request_log_started').on('request_log').column('started_at').execute();
+    },
+  },
 };
+
+/** The latency histogram's upper bounds in ms, as of migration 0005 (keys/src/store/usage.ts names them too). */
+const MIGRATION_0005_BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 'inf'] as const;
 
 /**
  * Audit events "cannot be changed or deleted" (platform spec, listAuditEvents): triggers make the database refuse

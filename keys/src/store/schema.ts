@@ -213,13 +213,19 @@ export interface IssuerKeysTable {
   publish_until: string | null;
 }
 
-/** Request counts per app, day and outcome, upserted in batches by the gateway's meter. */
-export interface UsageDailyTable {
+/**
+ * Request counts per app, UTC hour, credential and outcome, upserted in batches by the gateway's meter (migration
+ * 0005 replaced the daily table with this one). Latency is kept as a sum (for averages) and as a fixed histogram of
+ * per-bucket counts, which add up under any grouping so that percentiles can be estimated for any rows.
+ */
+export interface UsageHourlyTable {
   partner_id: string;
   app_id: string;
   environment: string;
-  /** UTC `YYYY-MM-DD`. */
-  day: string;
+  /** UTC hour start, `YYYY-MM-DDTHH:00:00.000Z` (sorts as text; its first 10 characters are the day). */
+  hour: string;
+  /** The API key, OAuth client or signing key; '' for counts metered before credentials were recorded. */
+  credential_id: string;
   api: string;
   operation_id: string;
   /** The HTTP status the caller received. */
@@ -227,6 +233,38 @@ export interface UsageDailyTable {
   count: number;
   /** Sum of the gateway latencies, so averages can be computed for any grouping. */
   latency_ms_total: number;
+  /** Requests per latency bucket (not cumulative): ≤ 5 ms, (5, 10], … (5000, 10000], over 10000. */
+  latency_le_5: number;
+  latency_le_10: number;
+  latency_le_25: number;
+  latency_le_50: number;
+  latency_le_100: number;
+  latency_le_250: number;
+  latency_le_500: number;
+  latency_le_1000: number;
+  latency_le_2500: number;
+  latency_le_5000: number;
+  latency_le_10000: number;
+  latency_le_inf: number;
+}
+
+/** One metered request, written with its batch's counts and pruned after the retention period. */
+export interface RequestLogTable {
+  /** The gateway's request id (`req_…`, time-ordered): the cursor order of the log. */
+  id: string;
+  partner_id: string;
+  app_id: string;
+  credential_id: string;
+  environment: string;
+  api: string;
+  operation_id: string;
+  method: string;
+  /** Without the query string. */
+  path: string;
+  status: number;
+  latency_ms: number;
+  started_at: string;
+  finished_at: string;
 }
 
 /** Batches already counted: a retried batch is recognised by its id and counted once. */
@@ -269,7 +307,8 @@ export interface KeysTables {
   oauth_clients: OAuthClientsTable;
   signing_keys: SigningKeysTable;
   issuer_keys: IssuerKeysTable;
-  usage_daily: UsageDailyTable;
+  usage_hourly: UsageHourlyTable;
+  request_log: RequestLogTable;
   usage_batches: UsageBatchesTable;
   audit_events: AuditEventsTable;
 }

@@ -1,6 +1,6 @@
-// The read side of metering (usage.ts writes): request counts over a range of UTC days, grouped by the caller's
-// dimensions, with each app's current consumption of its plan's quotas (platform spec, UsageReport). Everything is
-// summed from usage_daily, so it lags the gateway by one meter batch at most.
+// The read side of metering (usage.ts writes): request counts and latency percentiles over a range of UTC days,
+// grouped by the caller's dimensions, with each app's current consumption of its plan's quotas (platform spec,
+// UsageReport). Everything is summed from usage_hourly, so it lags the gateway by one meter batch at most.
 import { sql } from 'kysely';
 import type { Environment } from '../../../internal/src/http/locals';
 import { ProblemError } from '../../../internal/src/problem/problem';
@@ -8,9 +8,10 @@ import { fromJsonText } from '../../../internal/src/store/query-helpers';
 import { requireApp } from './api-keys';
 import type { KeysStoreDeps, PartnerScope } from './deps';
 import type { PlanQuota } from './plans';
+import { LATENCY_BUCKET_BOUNDS_MS, LATENCY_BUCKET_COLUMNS } from './usage';
 
-/** The platform spec's UsageDimension: `operation` is the pair (api, operationId). */
-export type UsageDimension = 'day' | 'app' | 'operation' | 'status';
+/** The platform spec's UsageDimension: `operation` is the pair (api, operationId), `key` the credential. */
+export type UsageDimension = 'day' | 'hour' | 'app' | 'key' | 'operation' | 'status';
 
 export interface UsageReportQuery {
   /** First UTC day counted, `YYYY-MM-DD`; 29 days before `to` if absent. */
@@ -22,16 +23,26 @@ export interface UsageReportQuery {
   /** One app of the partner (404 if missing or deleted); every app, deleted ones included, if absent. */
   appId?: string;
   environment?: Environment;
+  /** Only requests made with this credential (another partner's finds nothing). Quotas are not filtered. */
+  credentialId?: string;
+  /** Only requests to this operation. Quotas are not filtered. */
+  operationId?: string;
 }
 
 export interface UsageRow {
   date?: string;
+  /** UTC hour start, `YYYY-MM-DDTHH:00:00.000Z`. */
+  hour?: string;
   appId?: string;
+  /** null for counts metered before credentials were recorded (migration 0005). */
+  credentialId?: string | null;
   api?: string;
   operationId?: string;
   status?: number;
   requests: number;
   averageLatencyMs: number;
+  p50LatencyMs: number;
+  p95LatencyMs: number;
 }
 
 export interface UsageTotals {
@@ -39,6 +50,8 @@ export interface UsageTotals {
   /** Requests answered with a status of 400 or above. */
   errors: number;
   averageLatencyMs: number;
+  p50LatencyMs: number;
+  p95LatencyMs: number;
 }
 
 export interface QuotaConsumption {
@@ -63,6 +76,8 @@ export interface UsageReport {
 /** The platform spec's bounds: 30 days by default, 92 at most (a quarter), both ends inclusive. */
 export const DEFAULT_USAGE_DAYS = 30;
 export const MAX_USAGE_DAYS = 92;
+/** Grouping by hour is for short charts: at most 7 days (168 points a series). */
+export const MAX_HOURLY_USAGE_DAYS = 7;
 
 const DAY_MS = 86_400_000;
 
@@ -81,31 +96,44 @@ export async function usageReport(
   const groupBy: UsageDimension[] =
     query.groupBy && query.groupBy.length > 0 ? [...new Set(query.groupBy)] : ['day'];
   if (query.appId !== undefined) await requireApp(deps.db, scope, query.appId);
+  const has = (dimension: UsageDimension) => groupBy.includes(dimension);
+  if (has('hour') && daysIn(from, to) > MAX_HOURLY_USAGE_DAYS) {
+    throw new ProblemError(
+      'validation_failed',
+      `Grouping by hour covers at most ${MAX_HOURLY_USAGE_DAYS} days; this range has ${daysIn(from, to)}.`,
+      {
+        errors: [
+          { parameter: 'groupBy', detail: `hour needs a range of at most ${MAX_HOURLY_USAGE_DAYS} days` },
+        ],
+      },
+    );
+  }
 
   let counted = deps.db
-    .selectFrom('usage_daily')
+    .selectFrom('usage_hourly')
     .where('partner_id', '=', scope.partnerId)
-    .where('day', '>=', from)
-    .where('day', '<=', to);
+    .where('hour', '>=', hourOf(from))
+    .where('hour', '<', hourOf(addDays(to, 1)));
   if (query.appId !== undefined) counted = counted.where('app_id', '=', query.appId);
   if (query.environment !== undefined) counted = counted.where('environment', '=', query.environment);
+  if (query.credentialId !== undefined) counted = counted.where('credential_id', '=', query.credentialId);
+  if (query.operationId !== undefined) counted = counted.where('operation_id', '=', query.operationId);
 
-  const has = (dimension: UsageDimension) => groupBy.includes(dimension);
+  const sums = counted.select((eb) => [
+    eb.fn.sum<number>('count').as('requests'),
+    eb.fn.sum<number>('latency_ms_total').as('latency'),
+    ...LATENCY_BUCKET_COLUMNS.map((column) => eb.fn.sum<number>(column).as(column)),
+  ]);
+  const dayOfHour = sql<string>`substr(hour, 1, 10)`;
   const [totalsRow, grouped, quotas] = await Promise.all([
-    counted
-      .select((eb) => [
-        eb.fn.sum<number>('count').as('requests'),
-        eb.fn.sum<number>('latency_ms_total').as('latency'),
-        sql<number>`sum(case when status >= 400 then count else 0 end)`.as('errors'),
-      ])
+    sums
+      .select(sql<number>`sum(case when status >= 400 then count else 0 end)`.as('errors'))
       .executeTakeFirst(),
-    counted
-      .select((eb) => [
-        eb.fn.sum<number>('count').as('requests'),
-        eb.fn.sum<number>('latency_ms_total').as('latency'),
-      ])
-      .$if(has('day'), (qb) => qb.select('day').groupBy('day'))
+    sums
+      .$if(has('day'), (qb) => qb.select(dayOfHour.as('day')).groupBy(dayOfHour))
+      .$if(has('hour'), (qb) => qb.select('hour').groupBy('hour'))
       .$if(has('app'), (qb) => qb.select('app_id').groupBy('app_id'))
+      .$if(has('key'), (qb) => qb.select('credential_id').groupBy('credential_id'))
       .$if(has('operation'), (qb) => qb.select(['api', 'operation_id']).groupBy(['api', 'operation_id']))
       .$if(has('status'), (qb) => qb.select('status').groupBy('status'))
       .execute(),
@@ -114,14 +142,19 @@ export async function usageReport(
 
   const rows: UsageRow[] = grouped
     .filter((r) => Number(r.requests ?? 0) > 0)
-    .map((r) => ({
-      ...(has('day') ? { date: r.day as string } : {}),
-      ...(has('app') ? { appId: r.app_id as string } : {}),
-      ...(has('operation') ? { api: r.api as string, operationId: r.operation_id as string } : {}),
-      ...(has('status') ? { status: Number(r.status) } : {}),
-      requests: Number(r.requests),
-      averageLatencyMs: average(r.latency, r.requests),
-    }));
+    .map((r) => {
+      const row = r as typeof r & Record<string, unknown>;
+      return {
+        ...(has('day') ? { date: String(row.day) } : {}),
+        ...(has('hour') ? { hour: String(row.hour) } : {}),
+        ...(has('app') ? { appId: String(row.app_id) } : {}),
+        ...(has('key') ? { credentialId: row.credential_id ? String(row.credential_id) : null } : {}),
+        ...(has('operation') ? { api: String(row.api), operationId: String(row.operation_id) } : {}),
+        ...(has('status') ? { status: Number(row.status) } : {}),
+        requests: Number(r.requests),
+        ...latencyOf(r),
+      };
+    });
   rows.sort((a, b) => compareRows(a, b, groupBy));
 
   return {
@@ -131,10 +164,48 @@ export async function usageReport(
     totals: {
       requests: Number(totalsRow?.requests ?? 0),
       errors: Number(totalsRow?.errors ?? 0),
-      averageLatencyMs: average(totalsRow?.latency, totalsRow?.requests),
+      ...latencyOf(totalsRow),
     },
     rows,
     quotas,
+  };
+}
+
+/**
+ * Estimates the q-quantile (0 ≤ q ≤ 1) of latencies counted in the buckets of LATENCY_BUCKET_BOUNDS_MS (the last
+ * one unbounded), as Prometheus' histogram_quantile does: find the bucket holding the rank q × total and interpolate
+ * linearly between its bounds (the first bucket starts at 0). A rank in the unbounded bucket gives the highest
+ * finite bound, since nothing is known above it. Whole milliseconds; 0 for an empty histogram.
+ */
+export function estimateLatencyQuantile(q: number, buckets: readonly number[]): number {
+  const total = buckets.reduce((sum, n) => sum + n, 0);
+  const highest = LATENCY_BUCKET_BOUNDS_MS[LATENCY_BUCKET_BOUNDS_MS.length - 1]!;
+  if (total <= 0) return 0;
+  const rank = Math.min(1, Math.max(0, q)) * total;
+  let below = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    const n = buckets[i] ?? 0;
+    if (n > 0 && below + n >= rank) {
+      if (i >= LATENCY_BUCKET_BOUNDS_MS.length) return highest;
+      const lower = i === 0 ? 0 : LATENCY_BUCKET_BOUNDS_MS[i - 1]!;
+      const upper = LATENCY_BUCKET_BOUNDS_MS[i]!;
+      return Math.round(lower + ((upper - lower) * (rank - below)) / n);
+    }
+    below += n;
+  }
+  return highest;
+}
+
+/** The latency fields of a row or of the totals, from its summed latency and bucket columns. */
+function latencyOf(
+  sums: Record<string, unknown> | undefined,
+): Pick<UsageRow, 'averageLatencyMs' | 'p50LatencyMs' | 'p95LatencyMs'> {
+  // Sums come back as numbers on SQLite and as text (bigint) on PostgreSQL (STACK.md pitfall 9).
+  const buckets = LATENCY_BUCKET_COLUMNS.map((column) => Number(sums?.[column] ?? 0));
+  return {
+    averageLatencyMs: average(sums?.latency, sums?.requests),
+    p50LatencyMs: estimateLatencyQuantile(0.5, buckets),
+    p95LatencyMs: estimateLatencyQuantile(0.95, buckets),
   };
 }
 
@@ -150,7 +221,7 @@ export function resolveUsageRange(today: string, from?: string, to?: string): { 
       errors: [{ parameter: 'from', detail: `must not be after ${end}` }],
     });
   }
-  const days = (Date.parse(`${end}T00:00:00.000Z`) - Date.parse(`${start}T00:00:00.000Z`)) / DAY_MS + 1;
+  const days = daysIn(start, end);
   if (days > MAX_USAGE_DAYS) {
     throw new ProblemError('validation_failed', `The range spans ${days} days; at most ${MAX_USAGE_DAYS}.`, {
       errors: [{ parameter: 'from', detail: `at most ${MAX_USAGE_DAYS} days before 'to' (inclusive)` }],
@@ -201,15 +272,16 @@ async function quotaConsumption(
   } as const;
   const earliest = planQuotas.some((q) => q.period === 'month') ? periods.month.start : periods.day.start;
   const latest = planQuotas.some((q) => q.period === 'month') ? periods.month.end : periods.day.end;
+  const dayOfHour = sql<string>`substr(hour, 1, 10)`;
   const perDay = await deps.db
-    .selectFrom('usage_daily')
-    .select((eb) => ['app_id', 'day', eb.fn.sum<number>('count').as('requests')])
+    .selectFrom('usage_hourly')
+    .select((eb) => ['app_id', dayOfHour.as('day'), eb.fn.sum<number>('count').as('requests')])
     .where('partner_id', '=', scope.partnerId)
     .where('app_id', 'in', appIds)
-    .where('day', '>=', earliest)
-    .where('day', '<', latest)
+    .where('hour', '>=', hourOf(earliest))
+    .where('hour', '<', hourOf(latest))
     .where('status', '<>', 429)
-    .groupBy(['app_id', 'day'])
+    .groupBy(['app_id', dayOfHour])
     .execute();
 
   const result: QuotaConsumption[] = [];
@@ -244,11 +316,15 @@ function compareRows(a: UsageRow, b: UsageRow, groupBy: readonly UsageDimension[
     const order =
       dimension === 'day'
         ? compareText(a.date, b.date)
-        : dimension === 'app'
-          ? compareText(a.appId, b.appId)
-          : dimension === 'operation'
-            ? compareText(a.api, b.api) || compareText(a.operationId, b.operationId)
-            : (a.status ?? 0) - (b.status ?? 0);
+        : dimension === 'hour'
+          ? compareText(a.hour, b.hour)
+          : dimension === 'app'
+            ? compareText(a.appId, b.appId)
+            : dimension === 'key'
+              ? compareText(a.credentialId ?? '', b.credentialId ?? '')
+              : dimension === 'operation'
+                ? compareText(a.api, b.api) || compareText(a.operationId, b.operationId)
+                : (a.status ?? 0) - (b.status ?? 0);
     if (order !== 0) return order;
   }
   return 0;
@@ -256,6 +332,16 @@ function compareRows(a: UsageRow, b: UsageRow, groupBy: readonly UsageDimension[
 
 function compareText(a = '', b = ''): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The number of UTC days in [start, end], both ends inclusive. */
+function daysIn(start: string, end: string): number {
+  return (Date.parse(`${end}T00:00:00.000Z`) - Date.parse(`${start}T00:00:00.000Z`)) / DAY_MS + 1;
+}
+
+/** The stored `hour` of a day's first hour: the bound that selects whole days of hourly rows. */
+function hourOf(day: string): string {
+  return `${day}T00:00:00.000Z`;
 }
 
 function utcDay(date: Date): string {

@@ -1,4 +1,4 @@
-// One partner's whole life through the management API, on every engine: every one of the 49 operations is called
+// One partner's whole life through the management API, on every engine: every one of the 50 operations is called
 // and succeeds at least once (the client validates each answer against the spec), and the run ends by proving that
 // no operation was left out.
 import { describeEachStore } from '../../../internal/src/testing/test-store';
@@ -116,6 +116,7 @@ describeEachStore('management API lifecycle', (store) => {
 
     ok(await me.call('getAppUsage', { params: { appId } }));
     ok(await me.call('getPartnerUsage'));
+    ok(await me.call('listRequests', { query: { appId } }));
     const audit = await me.call('listAuditEvents', { query: { limit: 100 } });
     ok(audit);
     expect(audit.body.data.length).toBeGreaterThanOrEqual(15);

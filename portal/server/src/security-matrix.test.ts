@@ -68,7 +68,7 @@ describeEachStore('management API security matrix', (store) => {
   afterAll(() => portal.close());
 
   test('the spec gives every operation a policy, and only sign-up, sign-in and invitation acceptance are anonymous', () => {
-    expect(policies).toHaveLength(49);
+    expect(policies).toHaveLength(50);
     expect(
       policies
         .filter((p) => p.roles.has('anonymous'))

@@ -1,5 +1,5 @@
 // The meter against the real keys store on each engine: a write whose answer was lost is retried under the same
-// batch id and counted once, and a write that failed before reaching the store is counted when retried.
+// batch id and counted (and logged) once, and a write that failed before reaching the store is counted when retried.
 import { createLogger } from '../../../../internal/src/logger';
 import { describeEachStore } from '../../../../internal/src/testing/test-store';
 import { openKeysStore, signUp, testApp, type TestDeps } from '../../../../keys/src/store/test-fixtures';
@@ -24,20 +24,38 @@ describeEachStore('usage meter with the keys store', (store) => {
       credentialId: 'key_x',
       api: 'crm',
       operationId: 'listCustomers',
+      method: 'GET',
+      path: '/crm/v1/customers',
       status,
       latencyMs,
-      requestId: 'req_x',
+      requestId: deps.newId('req'),
     });
   }
 
   async function countsOf(appId: string) {
     const rows = await deps.db
-      .selectFrom('usage_daily')
-      .select(['day', 'status', 'count', 'latency_ms_total'])
+      .selectFrom('usage_hourly')
+      .select(['hour', 'credential_id', 'status', 'count', 'latency_ms_total'])
       .where('app_id', '=', appId)
       .orderBy('status')
       .execute();
-    return rows.map((r) => [r.day, r.status, Number(r.count), Number(r.latency_ms_total)]);
+    return rows.map((r) => [
+      r.hour,
+      r.credential_id,
+      Number(r.status),
+      Number(r.count),
+      Number(r.latency_ms_total),
+    ]);
+  }
+
+  async function loggedOf(appId: string) {
+    const rows = await deps.db
+      .selectFrom('request_log')
+      .select(['status', 'latency_ms'])
+      .where('app_id', '=', appId)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => [Number(r.status), Number(r.latency_ms)]);
   }
 
   function meterWith(record: RecordUsage) {
@@ -54,9 +72,9 @@ describeEachStore('usage meter with the keys store', (store) => {
     const make = await appEvents();
     const batchIds: string[] = [];
     let loseAnswer = true;
-    const m = meterWith(async (batchId, counts) => {
+    const m = meterWith(async (batchId, counts, requests) => {
       batchIds.push(batchId);
-      const applied = await recordUsage(deps, batchId, counts);
+      const applied = await recordUsage(deps, batchId, counts, requests);
       if (loseAnswer) throw new Error('connection reset after commit');
       return applied;
     });
@@ -70,9 +88,16 @@ describeEachStore('usage meter with the keys store', (store) => {
     expect(batchIds).toHaveLength(2);
     expect(batchIds[1]).toBe(batchIds[0]);
     expect(m.stats()).toMatchObject({ bufferedEvents: 0, batchesAlreadyApplied: 1, batchesWritten: 0 });
-    expect(await countsOf(make(0, 0).appId)).toEqual([
-      ['2026-11-24', 200, 3, 30],
-      ['2026-11-24', 404, 1, 1],
+    const appId = make(0, 0).appId;
+    expect(await countsOf(appId)).toEqual([
+      ['2026-11-24T09:00:00.000Z', 'key_x', 200, 3, 30],
+      ['2026-11-24T09:00:00.000Z', 'key_x', 404, 1, 1],
+    ]);
+    expect(await loggedOf(appId)).toEqual([
+      [200, 10],
+      [200, 10],
+      [200, 10],
+      [404, 1],
     ]);
     await m.close();
   });
@@ -80,9 +105,9 @@ describeEachStore('usage meter with the keys store', (store) => {
   test('a batch that failed before the store is written once when retried; later events add to it', async () => {
     const make = await appEvents();
     let down = true;
-    const m = meterWith(async (batchId, counts) => {
+    const m = meterWith(async (batchId, counts, requests) => {
       if (down) throw new Error('database away');
-      return recordUsage(deps, batchId, counts);
+      return recordUsage(deps, batchId, counts, requests);
     });
     m.record(make(200, 5));
     m.record(make(200, 7));
@@ -91,7 +116,13 @@ describeEachStore('usage meter with the keys store', (store) => {
     m.record(make(200, 100));
     down = false;
     await m.close();
-    expect(await countsOf(make(0, 0).appId)).toEqual([['2026-11-24', 200, 3, 112]]);
+    const appId = make(0, 0).appId;
+    expect(await countsOf(appId)).toEqual([['2026-11-24T09:00:00.000Z', 'key_x', 200, 3, 112]]);
+    expect(await loggedOf(appId)).toEqual([
+      [200, 5],
+      [200, 7],
+      [200, 100],
+    ]);
     expect(m.stats()).toMatchObject({ bufferedEvents: 0, batchesWritten: 2 });
   });
 });

@@ -1,29 +1,38 @@
-// The gateway's usage meter (DESIGN.md "Metering"): one event per finished request, folded in memory into daily
-// counts per (app, UTC day, api, operation, status) and written in batches by a timer, never on the response path.
-// Every batch carries an id that is kept across retries, so keys/src/store/usage.ts counts it once.
+// The gateway's usage meter (DESIGN.md "Metering"): one event per finished request, folded in memory into hourly
+// counts with a latency histogram per (app, UTC hour, credential, api, operation, status), plus one request-log
+// entry, and written in batches by a timer, never on the response path. Every batch carries an id that is kept
+// across retries, so keys/src/store/usage.ts applies it (counts and log) once.
 import type { Logger } from 'pino';
 import type { Clock } from '../../../../internal/src/clock';
 import type { Environment } from '../../../../internal/src/http/locals';
 import type { IdGenerator } from '../../../../internal/src/ids';
-import type { UsageCount } from '../../../../keys/src/store/usage';
+import { MAX_LOGGED_PATH_LENGTH, type RequestLogInput } from '../../../../keys/src/store/request-log';
+import { LATENCY_BUCKET_COLUMNS, latencyBucketOf, type UsageCount } from '../../../../keys/src/store/usage';
 
 /** What the gateway knows about a request once its response has finished. */
 export interface UsageEvent {
   partnerId: string;
   appId: string;
   environment: Environment;
-  /** Kept for the caller's access log; the daily counts are per app, so it is not stored by the meter. */
+  /** The API key, OAuth client or signing key id: counted per credential and logged. */
   credentialId: string;
   api: string;
   operationId: string;
+  /** The HTTP method and the path without its query string (which may carry personal data), for the log. */
+  method: string;
+  path: string;
   status: number;
   latencyMs: number;
-  /** As credentialId: identifies the request in the log, not in the counts. */
+  /** Identifies the request in the log, not in the counts. */
   requestId: string;
 }
 
 /** keys/src/store/usage.ts recordUsage bound to a store: false when the batch id was applied before. */
-export type RecordUsage = (batchId: string, counts: readonly UsageCount[]) => Promise<boolean>;
+export type RecordUsage = (
+  batchId: string,
+  counts: readonly UsageCount[],
+  requests: readonly RequestLogInput[],
+) => Promise<boolean>;
 
 export interface UsageMeterOptions {
   record: RecordUsage;
@@ -33,9 +42,9 @@ export interface UsageMeterOptions {
   /** How often the timer writes what was collected. Default 1000 ms. */
   flushIntervalMs?: number;
   /**
-   * Events held in memory (collected plus awaiting a retry) before new ones are dropped and counted. Counts are
-   * best effort next to the response: a store that stays down must not grow the gateway's memory without bound.
-   * Default 100 000.
+   * Events held in memory (collected plus awaiting a retry) before new ones are dropped and counted. Each event
+   * holds one request-log entry, so this bounds the log buffer too. Counts are best effort next to the response: a
+   * store that stays down must not grow the gateway's memory without bound. Default 100 000.
    */
   maxBufferedEvents?: number;
   /** The longest wait between retries of a failed write (the wait doubles from flushIntervalMs). Default 30 000. */
@@ -47,8 +56,10 @@ export interface UsageMeterOptions {
 export interface UsageMeterStats {
   /** Events not yet in the store: collected, or in a batch awaiting its retry. */
   bufferedEvents: number;
-  /** Rows those events fold into (what the memory actually holds). */
+  /** Rows those events fold into. */
   bufferedRows: number;
+  /** Request-log entries held (one per buffered event). */
+  bufferedLogEntries: number;
   /** Events dropped since start: over maxBufferedEvents, or recorded after close. Monotonic. */
   droppedEvents: number;
   batchesWritten: number;
@@ -78,8 +89,18 @@ export const USAGE_METER_DEFAULTS = {
 interface Batch {
   id: string;
   counts: UsageCount[];
+  requests: RequestLogInput[];
   events: number;
 }
+
+/** A log entry as recorded on the response path; timestamps are formatted when its batch is sealed. */
+interface PendingEntry {
+  event: UsageEvent;
+  latencyMs: number;
+  finishedAtMs: number;
+}
+
+type CollectedCount = UsageCount & { latencyBuckets: number[] };
 
 export function createUsageMeter(options: UsageMeterOptions): UsageMeter {
   const flushIntervalMs = options.flushIntervalMs ?? USAGE_METER_DEFAULTS.flushIntervalMs;
@@ -87,7 +108,8 @@ export function createUsageMeter(options: UsageMeterOptions): UsageMeter {
   const maxRetryDelayMs = options.maxRetryDelayMs ?? USAGE_METER_DEFAULTS.maxRetryDelayMs;
   const { clock, logger } = options;
 
-  let collecting = new Map<string, UsageCount>();
+  let collecting = new Map<string, CollectedCount>();
+  let collectingLog: PendingEntry[] = [];
   let collectingEvents = 0;
   // At most one sealed batch: it is retried exactly as it was first sent. New events never join it, because if the
   // first attempt did commit (and only its answer was lost) the store would discard the retry as a whole.
@@ -114,8 +136,14 @@ export function createUsageMeter(options: UsageMeterOptions): UsageMeter {
 
   const seal = (): boolean => {
     if (collecting.size === 0) return false;
-    sealed = { id: options.newId('bat'), counts: [...collecting.values()], events: collectingEvents };
+    sealed = {
+      id: options.newId('bat'),
+      counts: [...collecting.values()],
+      requests: collectingLog.map(toLogInput),
+      events: collectingEvents,
+    };
     collecting = new Map();
+    collectingLog = [];
     collectingEvents = 0;
     return true;
   };
@@ -140,7 +168,7 @@ export function createUsageMeter(options: UsageMeterOptions): UsageMeter {
     for (let attempt = 0; attempt < 2 && sealed; attempt++) {
       const batch: Batch = sealed;
       try {
-        const applied = await options.record(batch.id, batch.counts);
+        const applied = await options.record(batch.id, batch.counts, batch.requests);
         if (applied) stats.batchesWritten += 1;
         else {
           stats.batchesAlreadyApplied += 1;
@@ -192,37 +220,45 @@ export function createUsageMeter(options: UsageMeterOptions): UsageMeter {
   // The timer alone must not keep a process alive; graceful shutdown calls close().
   timer.unref();
 
-  const utcDay = utcDayFormatter();
+  const utcHour = utcHourFormatter();
   return {
     record(event) {
       if (closed || bufferedEvents() >= maxBufferedEvents) {
         drop();
         return;
       }
-      // The day is the UTC day the response finished, as the store's `day` column and the quota windows use.
-      const day = utcDay(clock.now().getTime());
+      // The hour the response finished, in UTC: the store's `hour` column, whose day the quota windows use.
+      const finishedAtMs = clock.now().getTime();
+      const hour = utcHour(finishedAtMs);
       const status = event.status;
       // NUL cannot occur in ids, API names or operation ids: the joined key is unambiguous.
-      const key = `${event.appId}\u0000${day}\u0000${event.api}\u0000${event.operationId}\u0000${status}`;
+      const key = `${event.appId}\u0000${hour}\u0000${event.credentialId}\u0000${event.api}\u0000${event.operationId}\u0000${status}`;
       // The store keeps whole milliseconds (a bigint column); rounding per event keeps the total unbiased.
       const latencyMs = Math.max(0, Math.round(event.latencyMs));
+      const bucket = latencyBucketOf(latencyMs);
       const existing = collecting.get(key);
       if (existing) {
         existing.count += 1;
         existing.latencyMsTotal += latencyMs;
+        existing.latencyBuckets[bucket]! += 1;
       } else {
+        const latencyBuckets: number[] = LATENCY_BUCKET_COLUMNS.map(() => 0);
+        latencyBuckets[bucket] = 1;
         collecting.set(key, {
           partnerId: event.partnerId,
           appId: event.appId,
           environment: event.environment,
-          day,
+          hour,
+          credentialId: event.credentialId,
           api: event.api,
           operationId: event.operationId,
           status,
           count: 1,
           latencyMsTotal: latencyMs,
+          latencyBuckets,
         });
       }
+      collectingLog.push({ event, latencyMs, finishedAtMs });
       collectingEvents += 1;
     },
     flush: () => run(true),
@@ -240,22 +276,42 @@ export function createUsageMeter(options: UsageMeterOptions): UsageMeter {
       ...stats,
       bufferedEvents: bufferedEvents(),
       bufferedRows: collecting.size + (sealed?.counts.length ?? 0),
+      bufferedLogEntries: collectingLog.length + (sealed?.requests.length ?? 0),
     }),
   };
 }
 
-const DAY_MS = 86_400_000;
+function toLogInput({ event, latencyMs, finishedAtMs }: PendingEntry): RequestLogInput {
+  return {
+    requestId: event.requestId,
+    partnerId: event.partnerId,
+    appId: event.appId,
+    credentialId: event.credentialId,
+    environment: event.environment,
+    api: event.api,
+    operationId: event.operationId,
+    method: event.method,
+    path:
+      event.path.length > MAX_LOGGED_PATH_LENGTH ? event.path.slice(0, MAX_LOGGED_PATH_LENGTH) : event.path,
+    status: event.status,
+    latencyMs,
+    startedAt: new Date(finishedAtMs - latencyMs).toISOString(),
+    finishedAt: new Date(finishedAtMs).toISOString(),
+  };
+}
 
-/** `YYYY-MM-DD` of a UTC time, formatted once per day rather than once per request. */
-function utcDayFormatter(): (timeMs: number) => string {
-  let lastDayNumber = -1;
-  let lastDay = '';
+const HOUR_MS = 3_600_000;
+
+/** `YYYY-MM-DDTHH:00:00.000Z` of a UTC time, formatted once per hour rather than once per request. */
+function utcHourFormatter(): (timeMs: number) => string {
+  let lastHourNumber = -1;
+  let lastHour = '';
   return (timeMs) => {
-    const dayNumber = Math.floor(timeMs / DAY_MS);
-    if (dayNumber !== lastDayNumber) {
-      lastDay = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
-      lastDayNumber = dayNumber;
+    const hourNumber = Math.floor(timeMs / HOUR_MS);
+    if (hourNumber !== lastHourNumber) {
+      lastHour = new Date(hourNumber * HOUR_MS).toISOString();
+      lastHourNumber = hourNumber;
     }
-    return lastDay;
+    return lastHour;
   };
 }

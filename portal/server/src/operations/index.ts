@@ -41,6 +41,7 @@ import { getSigningKey } from './get-signing-key';
 import { revokeSigningKey } from './revoke-signing-key';
 import { getAppUsage } from './get-app-usage';
 import { getPartnerUsage } from './get-partner-usage';
+import { listRequests } from './list-requests';
 import { listAuditEvents } from './list-audit-events';
 import { operatorListPartners } from './operator-list-partners';
 import { operatorGetPartner } from './operator-get-partner';
@@ -93,6 +94,7 @@ export function managementOperations(deps: PortalDeps): Record<string, Operation
     revokeSigningKey: revokeSigningKey(deps),
     getAppUsage: getAppUsage(deps),
     getPartnerUsage: getPartnerUsage(deps),
+    listRequests: listRequests(deps),
     listAuditEvents: listAuditEvents(deps),
     operatorListPartners: operatorListPartners(deps),
     operatorGetPartner: operatorGetPartner(deps),

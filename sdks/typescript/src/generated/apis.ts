@@ -371,6 +371,7 @@ export const platformApi = {
     },
     getAppUsage: { method: 'get', path: '/apps/{appId}/usage', idempotencyKey: false, paginated: false },
     getPartnerUsage: { method: 'get', path: '/usage', idempotencyKey: false, paginated: false },
+    listRequests: { method: 'get', path: '/requests', idempotencyKey: false, paginated: true },
     listAuditEvents: { method: 'get', path: '/audit-events', idempotencyKey: false, paginated: true },
     operatorListPartners: {
       method: 'get',

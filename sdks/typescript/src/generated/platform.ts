@@ -589,7 +589,7 @@ export interface paths {
     };
     /**
      * Get an app's usage
-     * @description Counts the app's requests at the gateway over a range of UTC days, grouped by the dimensions in `groupBy`, with the current consumption of each of its plan's quotas. Counts come from metering events written in batches and may lag by up to a minute. Any role may call it (owner, admin, developer, viewer).
+     * @description Counts the app's requests at the gateway over a range of UTC days, grouped by the dimensions in `groupBy` (`hour` for charts over a few days, `day` for longer ranges, `key` per credential), with latency percentiles and the current consumption of each of its plan's quotas. Counts come from metering events written in batches and may lag by up to a minute. Any role may call it (owner, admin, developer, viewer).
      */
     get: operations['getAppUsage'];
     put?: never;
@@ -609,9 +609,29 @@ export interface paths {
     };
     /**
      * Get the partner's usage
-     * @description Counts the requests of all the partner's apps (deleted ones included) over a range of UTC days, grouped by the dimensions in `groupBy` (add `app` to see each app), optionally in one environment, with the current consumption of every app's quotas. Any role may call it (owner, admin, developer, viewer).
+     * @description Counts the requests of all the partner's apps (deleted ones included) over a range of UTC days, grouped by the dimensions in `groupBy` (add `app` to see each app, `key` to see each credential), optionally in one environment, with latency percentiles and the current consumption of every app's quotas. Any role may call it (owner, admin, developer, viewer).
      */
     get: operations['getPartnerUsage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List requests
+     * @description Searches the request log: one entry per request the gateway metered for the partner's apps (an accepted credential named the app), newest first, with filters. The log lags the gateway by one meter batch and keeps the last 7 days (a setting of the installation); counts over longer ranges are in the usage reports. An id of another partner's app, credential or request finds nothing. Any role may call it (owner, admin, developer, viewer).
+     */
+    get: operations['listRequests'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1281,10 +1301,17 @@ export interface components {
       data: components['schemas']['SigningKey'][];
     };
     /**
-     * @description A dimension to count by: `day` (UTC), `app`, `operation` (API and operationId) or `status` (the HTTP status the caller received).
+     * @description A dimension to count by: `day` (UTC), `hour` (UTC; ranges of at most 7 days), `app`, `key` (the API key, OAuth client or signing key that made the request), `operation` (API and operationId) or `status` (the HTTP status the caller received).
      * @enum {string}
      */
-    UsageDimension: 'day' | 'app' | 'operation' | 'status';
+    UsageDimension: 'day' | 'hour' | 'app' | 'key' | 'operation' | 'status';
+    /**
+     * @description An operationId in one of the public APIs' specifications.
+     * @example listCustomers
+     */
+    OperationId: string;
+    /** @description Estimated from a fixed latency histogram (bucket bounds 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000 and 10000 ms) by linear interpolation inside the bucket, as Prometheus' histogram_quantile does; at most 10000 for requests slower than that. 0 without requests. */
+    LatencyPercentile: number;
     UsageReport: {
       from: components['schemas']['Date'];
       to: components['schemas']['Date'];
@@ -1301,17 +1328,24 @@ export interface components {
       errors: number;
       /** @description The mean time from request to response at the gateway; 0 without requests. */
       averageLatencyMs: number;
+      p50LatencyMs: components['schemas']['LatencyPercentile'];
+      p95LatencyMs: components['schemas']['LatencyPercentile'];
     };
     /** @description The counts of one combination of dimensions; only the grouped dimensions are present. */
     UsageRow: {
       date?: components['schemas']['Date'];
+      hour?: components['schemas']['Timestamp'];
       appId?: components['schemas']['Id'];
+      /** @description The API key, OAuth client or signing key that made the requests; `null` for requests metered before credentials were recorded. */
+      credentialId?: components['schemas']['Id'] | null;
       api?: components['schemas']['ApiName'];
       /** @description The operationId in the API's specification. */
       operationId?: string;
       status?: number;
       requests: number;
       averageLatencyMs: number;
+      p50LatencyMs: components['schemas']['LatencyPercentile'];
+      p95LatencyMs: components['schemas']['LatencyPercentile'];
     };
     QuotaConsumption: {
       appId: components['schemas']['Id'];
@@ -1323,6 +1357,39 @@ export interface components {
       used: number;
       remaining: number;
       resetsAt: components['schemas']['Timestamp'];
+    };
+    /**
+     * @description A class of HTTP statuses (RFC 9110 §15).
+     * @enum {string}
+     */
+    StatusClass: '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
+    /** @description One request the gateway answered for an app, as metered. Never a header, a query or a body. */
+    RequestLogEntry: {
+      /** @description The request id, as the gateway returned it in `X-Request-Id`. */
+      id: components['schemas']['Id'];
+      appId: components['schemas']['Id'];
+      /** @description The API key, OAuth client or signing key that made the request. */
+      credentialId: components['schemas']['Id'];
+      environment: components['schemas']['Environment'];
+      api: components['schemas']['ApiName'];
+      /** @description The operationId in the API's specification. */
+      operationId: string;
+      /**
+       * @description The HTTP method.
+       * @example GET
+       */
+      method: string;
+      /** @description The request's path, without the query string (which may carry personal data). */
+      path: string;
+      /** @description The HTTP status the caller received. */
+      status: number;
+      /** @description The time from request to response at the gateway. */
+      latencyMs: number;
+      startedAt: components['schemas']['Timestamp'];
+      finishedAt: components['schemas']['Timestamp'];
+    };
+    RequestLogList: components['schemas']['PageInfo'] & {
+      data: components['schemas']['RequestLogEntry'][];
     };
     /**
      * @description What happened, as `<object>.<verb>`.
@@ -1733,12 +1800,16 @@ export interface components {
     OAuthClientId: components['schemas']['Id'];
     /** @description The signing key's id (`sig_…`), which is also its `keyid`. */
     SigningKeyId: components['schemas']['Id'];
-    /** @description The first UTC day counted (inclusive); defaults to 29 days before `to`. The range may span at most 92 days, and `from` after `to` is a 400. */
+    /** @description The first UTC day counted (inclusive); defaults to 29 days before `to`. The range may span at most 92 days (7 when grouping by `hour`), and `from` after `to` is a 400. */
     UsageFrom: components['schemas']['Date'];
     /** @description The last UTC day counted (inclusive); defaults to today. */
     UsageTo: components['schemas']['Date'];
     /** @description The dimensions to count by, repeated for several (`groupBy=day&groupBy=status`); each row carries exactly the fields of these dimensions. Defaults to `day`. */
     UsageGroupBy: components['schemas']['UsageDimension'][];
+    /** @description Only requests made with this API key, OAuth client or signing key. */
+    UsageCredentialId: components['schemas']['Id'];
+    /** @description Only requests to this operation (its operationId in the API's specification). */
+    UsageOperationId: components['schemas']['OperationId'];
     /** @description The page size, from 1 to 100. */
     Limit: number;
     /** @description The `nextCursor` of the previous page. Lists are ordered newest first. */
@@ -3963,12 +4034,16 @@ export interface operations {
   getAppUsage: {
     parameters: {
       query?: {
-        /** @description The first UTC day counted (inclusive); defaults to 29 days before `to`. The range may span at most 92 days, and `from` after `to` is a 400. */
+        /** @description The first UTC day counted (inclusive); defaults to 29 days before `to`. The range may span at most 92 days (7 when grouping by `hour`), and `from` after `to` is a 400. */
         from?: components['parameters']['UsageFrom'];
         /** @description The last UTC day counted (inclusive); defaults to today. */
         to?: components['parameters']['UsageTo'];
         /** @description The dimensions to count by, repeated for several (`groupBy=day&groupBy=status`); each row carries exactly the fields of these dimensions. Defaults to `day`. */
         groupBy?: components['parameters']['UsageGroupBy'];
+        /** @description Only requests made with this API key, OAuth client or signing key. */
+        credentialId?: components['parameters']['UsageCredentialId'];
+        /** @description Only requests to this operation (its operationId in the API's specification). */
+        operationId?: components['parameters']['UsageOperationId'];
       };
       header?: never;
       path: {
@@ -3997,32 +4072,42 @@ export interface operations {
            *       "totals": {
            *         "requests": 1342,
            *         "errors": 17,
-           *         "averageLatencyMs": 48
+           *         "averageLatencyMs": 48,
+           *         "p50LatencyMs": 38,
+           *         "p95LatencyMs": 180
            *       },
            *       "rows": [
            *         {
            *           "date": "2026-11-24",
            *           "status": 200,
            *           "requests": 610,
-           *           "averageLatencyMs": 45
+           *           "averageLatencyMs": 45,
+           *           "p50LatencyMs": 36,
+           *           "p95LatencyMs": 170
            *         },
            *         {
            *           "date": "2026-11-24",
            *           "status": 404,
            *           "requests": 5,
-           *           "averageLatencyMs": 12
+           *           "averageLatencyMs": 12,
+           *           "p50LatencyMs": 10,
+           *           "p95LatencyMs": 24
            *         },
            *         {
            *           "date": "2026-11-25",
            *           "status": 200,
            *           "requests": 715,
-           *           "averageLatencyMs": 51
+           *           "averageLatencyMs": 51,
+           *           "p50LatencyMs": 41,
+           *           "p95LatencyMs": 190
            *         },
            *         {
            *           "date": "2026-11-25",
            *           "status": 429,
            *           "requests": 12,
-           *           "averageLatencyMs": 2
+           *           "averageLatencyMs": 2,
+           *           "p50LatencyMs": 2,
+           *           "p95LatencyMs": 5
            *         }
            *       ],
            *       "quotas": [
@@ -4052,12 +4137,16 @@ export interface operations {
   getPartnerUsage: {
     parameters: {
       query?: {
-        /** @description The first UTC day counted (inclusive); defaults to 29 days before `to`. The range may span at most 92 days, and `from` after `to` is a 400. */
+        /** @description The first UTC day counted (inclusive); defaults to 29 days before `to`. The range may span at most 92 days (7 when grouping by `hour`), and `from` after `to` is a 400. */
         from?: components['parameters']['UsageFrom'];
         /** @description The last UTC day counted (inclusive); defaults to today. */
         to?: components['parameters']['UsageTo'];
         /** @description The dimensions to count by, repeated for several (`groupBy=day&groupBy=status`); each row carries exactly the fields of these dimensions. Defaults to `day`. */
         groupBy?: components['parameters']['UsageGroupBy'];
+        /** @description Only requests made with this API key, OAuth client or signing key. */
+        credentialId?: components['parameters']['UsageCredentialId'];
+        /** @description Only requests to this operation (its operationId in the API's specification). */
+        operationId?: components['parameters']['UsageOperationId'];
         /** @description Only requests made in this environment. */
         environment?: components['schemas']['Environment'];
       };
@@ -4080,27 +4169,36 @@ export interface operations {
            *       "to": "2026-11-30",
            *       "groupBy": [
            *         "app",
+           *         "key",
            *         "operation"
            *       ],
            *       "totals": {
            *         "requests": 20480,
            *         "errors": 233,
-           *         "averageLatencyMs": 52
+           *         "averageLatencyMs": 52,
+           *         "p50LatencyMs": 35,
+           *         "p95LatencyMs": 210
            *       },
            *       "rows": [
            *         {
            *           "appId": "app_01JDQ7X3S4T1V9KX2M5Q8W0AP1",
+           *           "credentialId": "key_01JDQ7X3S4T1V9KX2M5Q8W0KY1",
            *           "api": "crm",
            *           "operationId": "listCustomers",
            *           "requests": 15230,
-           *           "averageLatencyMs": 40
+           *           "averageLatencyMs": 40,
+           *           "p50LatencyMs": 31,
+           *           "p95LatencyMs": 160
            *         },
            *         {
            *           "appId": "app_01JDQ7X3S4T1V9KX2M5Q8W0AP1",
+           *           "credentialId": "key_01JDQ7X3S4T1V9KX2M5Q8W0KY1",
            *           "api": "crm",
            *           "operationId": "createCustomer",
            *           "requests": 5250,
-           *           "averageLatencyMs": 87
+           *           "averageLatencyMs": 87,
+           *           "p50LatencyMs": 62,
+           *           "p95LatencyMs": 240
            *         }
            *       ],
            *       "quotas": [
@@ -4117,6 +4215,91 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['UsageReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+      '5XX': components['responses']['ServerError'];
+    };
+  };
+  listRequests: {
+    parameters: {
+      query?: {
+        /** @description The page size, from 1 to 100. */
+        limit?: components['parameters']['Limit'];
+        /** @description The `nextCursor` of the previous page. Lists are ordered newest first. */
+        cursor?: components['parameters']['Cursor'];
+        /** @description Only the request with this id (the `X-Request-Id` the gateway returned). */
+        requestId?: components['schemas']['Id'];
+        /** @description Only requests of this app. */
+        appId?: components['schemas']['Id'];
+        /** @description Only requests made with this API key, OAuth client or signing key. */
+        credentialId?: components['schemas']['Id'];
+        /** @description Only requests to this operation (its operationId in the API's specification). */
+        operationId?: components['schemas']['OperationId'];
+        /** @description Only requests answered with this HTTP status. */
+        status?: number;
+        /** @description Only requests answered with a status of this class (`4xx`, say). */
+        statusClass?: components['schemas']['StatusClass'];
+        /** @description Only requests made in this environment. */
+        environment?: components['schemas']['Environment'];
+        /** @description Only requests that started at or after this time. */
+        from?: components['schemas']['Timestamp'];
+        /** @description Only requests that started before this time. */
+        to?: components['schemas']['Timestamp'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of the request log. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "req_01JDQ7X3S4T1V9KX2M5Q8W0RQ9",
+           *           "appId": "app_01JDQ7X3S4T1V9KX2M5Q8W0AP1",
+           *           "credentialId": "key_01JDQ7X3S4T1V9KX2M5Q8W0KY1",
+           *           "environment": "test",
+           *           "api": "crm",
+           *           "operationId": "getCustomer",
+           *           "method": "GET",
+           *           "path": "/crm/v1/customers/cus_01JDQ7X3S4T1V9KX2M5Q8W0ZAB",
+           *           "status": 404,
+           *           "latencyMs": 12,
+           *           "startedAt": "2026-11-25T10:00:04.988Z",
+           *           "finishedAt": "2026-11-25T10:00:05.000Z"
+           *         },
+           *         {
+           *           "id": "req_01JDQ7X3S4T1V9KX2M5Q8W0RQ8",
+           *           "appId": "app_01JDQ7X3S4T1V9KX2M5Q8W0AP1",
+           *           "credentialId": "oac_01JDQ7X3S4T1V9KX2M5Q8W0CN1",
+           *           "environment": "test",
+           *           "api": "crm",
+           *           "operationId": "createCustomer",
+           *           "method": "POST",
+           *           "path": "/crm/v1/customers",
+           *           "status": 201,
+           *           "latencyMs": 87,
+           *           "startedAt": "2026-11-25T09:59:58.913Z",
+           *           "finishedAt": "2026-11-25T09:59:59.000Z"
+           *         }
+           *       ],
+           *       "hasMore": true,
+           *       "nextCursor": "djE6cmVxXzAxSkRRN1gzUzRUMVY5S1gyTTVROFcwUlE4"
+           *     }
+           */
+          'application/json': components['schemas']['RequestLogList'];
         };
       };
       400: components['responses']['BadRequest'];
