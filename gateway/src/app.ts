@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestContext } from './context';
 import type { GatewayDeps } from './deps';
+import { answerPreflight, createCors } from './policies/cors/cors';
 import { asProblem, writeProblem } from './respond';
 import { buildStacks, type Stack } from './stacks';
 
@@ -33,6 +34,9 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     ['/readyz', stacks.readyz],
     ['/metrics', stacks.metrics],
   ]);
+  // CORS comes before everything, for every route: a preflight is answered here (no limiter, no backend).
+  const cors = createCors({ allowedOrigins: deps.corsOrigins ?? [] });
+  const preflight: Stack = { name: 'preflight', policies: [{ name: 'preflight', run: answerPreflight }] };
   const open = new Set<ServerResponse>();
   let draining = false;
   const problemOptions = { problemBaseUrl: deps.problemBaseUrl };
@@ -73,6 +77,9 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
         credentialId: caller.credentialId,
         api: operation.api,
         operationId: operation.operationId,
+        method: ctx.method,
+        // The query string may carry personal data; the log keeps the path only.
+        path: ctx.pathname,
         status,
         latencyMs: durationMs,
         requestId: ctx.requestId,
@@ -104,7 +111,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     const ctx = new RequestContext(req, res, deps.newId('req'), deps.logger, deps.clientAddressOf(req));
     res.setHeader('X-Request-Id', ctx.requestId);
     if (draining) res.setHeader('Connection', 'close');
-    void handle(ctx, fixed.get(ctx.pathname) ?? stacks.api);
+    void handle(ctx, cors(ctx) ? preflight : (fixed.get(ctx.pathname) ?? stacks.api));
   } as GatewayApp;
 
   // No closure per request (the hot path): one async function that runs the stack and always finishes.

@@ -42,4 +42,6 @@ export interface GatewayDeps {
   newId(prefix: string): string;
   problemBaseUrl: string;
   maxBodyBytes: number;
+  /** Origins whose browser pages may call the gateway (policies/cors); absent or empty: no CORS headers. */
+  corsOrigins?: readonly string[];
 }

@@ -192,7 +192,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
 
     const meter = createUsageMeter({
-      record: (batchId, counts) => recordUsage({ db, clock }, batchId, counts),
+      record: (batchId, counts, requests) => recordUsage({ db, clock }, batchId, counts, requests),
       clock,
       logger,
       newId,
@@ -257,6 +257,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       newId,
       problemBaseUrl: config.problemBaseUrl,
       maxBodyBytes: config.maxBodyBytes,
+      corsOrigins: config.gateway.corsOrigins,
     };
 
     const app = createGatewayApp(deps);

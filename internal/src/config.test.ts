@@ -33,6 +33,22 @@ describe('loadConfig', () => {
     expect(config.problemBaseUrl).toBe('https://docs.example.com/problems/');
   });
 
+  test('problem types resolve on the portal and the gateway admits the portal origin, unless configured', () => {
+    const defaults = loadConfig({ PORTICO_PORTAL_PUBLIC_URL: 'https://dev.example.com/' });
+    expect(defaults.problemBaseUrl).toBe('https://dev.example.com/docs/problems/');
+    expect(defaults.gateway.corsOrigins).toEqual(['https://dev.example.com']);
+    expect(loadConfig({}).problemBaseUrl).toBe('http://127.0.0.1:3000/docs/problems/');
+    const set = loadConfig({ PORTICO_GATEWAY_CORS_ORIGINS: 'https://a.example, http://b.example:8000/' });
+    expect(set.gateway.corsOrigins).toEqual(['https://a.example', 'http://b.example:8000']);
+    expect(loadConfig({ PORTICO_GATEWAY_CORS_ORIGINS: '*' }).gateway.corsOrigins).toEqual(['*']);
+    expect(() => loadConfig({ PORTICO_GATEWAY_CORS_ORIGINS: 'https://a.example/path' })).toThrow(
+      /PORTICO_GATEWAY_CORS_ORIGINS/,
+    );
+    expect(() => loadConfig({ PORTICO_GATEWAY_CORS_ORIGINS: '*, https://a.example' })).toThrow(
+      /stands alone/,
+    );
+  });
+
   test('an empty DATABASE_URL means the embedded store', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
   });

@@ -92,6 +92,25 @@ const schema = z.object({
   PORTICO_PORTAL_PORT: port.default(3000),
   PORTICO_GATEWAY_PORT: port.default(8080),
   PORTICO_GATEWAY_PUBLIC_URL: z.string().url().optional(),
+  // Origins whose pages may call the gateway from a browser (the docs' try-it); `*` only when set explicitly.
+  PORTICO_GATEWAY_CORS_ORIGINS: z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((o) => o.trim().replace(/\/$/, ''))
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^(\*|https?:\/\/[^/\s*]+)$/, 'each origin is scheme://host[:port], no path, or *'),
+        )
+        .refine((list) => !list.includes('*') || list.length === 1, '* stands alone'),
+    )
+    .optional(),
   PORTICO_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   // Below the identity assertion's 15 s of validity left when it is last handed out (internal/src/identity).
   PORTICO_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(14_000).default(10_000),
@@ -133,12 +152,15 @@ const schema = z.object({
   PORTICO_SEED_DEMO: flag.default(true),
   PORTICO_LOG_LEVEL: logLevel.default('info'),
   PORTICO_TEST_LOG_LEVEL: logLevel.default('silent'),
+  PORTICO_CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  CI: z.string().optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  PORTICO_PROBLEM_BASE_URL: z.string().url().default('https://portico.dev/problems/'),
+  // Default: the portal's problem pages (PORTICO_PORTAL_PUBLIC_URL + /docs/problems/), so `type` URLs resolve.
+  PORTICO_PROBLEM_BASE_URL: z.string().url().optional(),
 });
 
 export type LogLevel = z.infer<typeof logLevel>;
@@ -178,6 +200,11 @@ export type Config = Readonly<{
     quotasOnRedisError: 'deny' | 'allow';
     /** Requests per second per client address, per gateway process, before authentication; 0 turns it off. */
     ipRateLimitPerSecond: number;
+    /**
+     * Origins allowed to call the gateway from browser pages (CORS, without credentials); default: the portal's.
+     * `['*']` allows any origin.
+     */
+    corsOrigins: readonly string[];
     /** The longest a request waits on Redis in all (limits, nonces, idempotency) before their failure policies apply. */
     redisTimeoutMs: number;
   }>;
@@ -196,6 +223,10 @@ export type Config = Readonly<{
   logLevel: LogLevel;
   /** Log level of services started by tests (silent unless you are debugging one). */
   testLogLevel: LogLevel;
+  /** The browser the portal's browser tests drive (Debian's chromium). */
+  chromiumPath: string;
+  /** Set by CI (`CI=true`): suites that would skip for a missing tool fail instead. */
+  ci: boolean;
   redisUrl: string | undefined;
   problemBaseUrl: string;
 }>;
@@ -212,6 +243,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const portalPublicUrl = (
+    e.PORTICO_PORTAL_PUBLIC_URL ?? `http://${e.PORTICO_HOST}:${e.PORTICO_PORTAL_PORT}`
+  ).replace(/\/$/, '');
+  const problemBaseUrl = e.PORTICO_PROBLEM_BASE_URL ?? `${portalPublicUrl}/docs/problems/`;
   return Object.freeze({
     dataDir: path.resolve(e.PORTICO_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
@@ -247,22 +282,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       quotasOnRedisError: e.PORTICO_QUOTAS_ON_REDIS_ERROR,
       ipRateLimitPerSecond: e.PORTICO_IP_RATE_LIMIT,
       redisTimeoutMs: e.PORTICO_REDIS_TIMEOUT_MS,
+      corsOrigins: Object.freeze(e.PORTICO_GATEWAY_CORS_ORIGINS ?? [originOf(portalPublicUrl)]),
     }),
     portalTrustedOrigins: Object.freeze(e.PORTICO_PORTAL_TRUSTED_ORIGINS),
     secureCookies: e.PORTICO_SECURE_COOKIES,
     trustProxy: e.PORTICO_TRUST_PROXY,
-    portalPublicUrl: (
-      e.PORTICO_PORTAL_PUBLIC_URL ?? `http://${e.PORTICO_HOST}:${e.PORTICO_PORTAL_PORT}`
-    ).replace(/\/$/, ''),
+    portalPublicUrl,
     redisPrefix: e.PORTICO_REDIS_PREFIX,
     maxBodyBytes: e.PORTICO_MAX_BODY_BYTES,
     seedDemo: e.PORTICO_SEED_DEMO,
     logLevel: e.PORTICO_LOG_LEVEL,
     testLogLevel: e.PORTICO_TEST_LOG_LEVEL,
+    chromiumPath: e.PORTICO_CHROMIUM_PATH,
+    ci: e.CI === 'true' || e.CI === '1',
     redisUrl: e.REDIS_URL,
-    problemBaseUrl: e.PORTICO_PROBLEM_BASE_URL.endsWith('/')
-      ? e.PORTICO_PROBLEM_BASE_URL
-      : `${e.PORTICO_PROBLEM_BASE_URL}/`,
+    problemBaseUrl: problemBaseUrl.endsWith('/') ? problemBaseUrl : `${problemBaseUrl}/`,
   });
 }
 

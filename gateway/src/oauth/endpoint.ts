@@ -25,8 +25,11 @@ export interface EndpointResponse {
 export const TOKEN_PATH = '/oauth/token';
 export const JWKS_PATH = '/.well-known/jwks.json';
 
-/** PORTICO_PROBLEM_BASE_URL's default (internal/src/config.ts); the app passes the configured one. */
-export const DEFAULT_PROBLEM_BASE_URL = 'https://portico.dev/problems/';
+/**
+ * PORTICO_PROBLEM_BASE_URL's default for the default portal address (internal/src/config.ts): the portal's problem
+ * pages. The app passes the configured one.
+ */
+export const DEFAULT_PROBLEM_BASE_URL = 'http://127.0.0.1:3000/docs/problems/';
 
 export function jsonResponse(
   status: number,

@@ -15,7 +15,7 @@ import { createOAuthClientWithSecret } from '../../../keys/src/oauth/oauth-clien
 import { createOAuthService, type OAuthService } from '../../../keys/src/oauth/oauth-service';
 import { oauthSettings } from '../../../keys/src/oauth/oauth-settings';
 import { openKeysStore, signUp, testApp, type TestDeps } from '../../../keys/src/store/test-fixtures';
-import { JWKS_PATH, TOKEN_PATH } from './endpoint';
+import { DEFAULT_PROBLEM_BASE_URL, JWKS_PATH, TOKEN_PATH } from './endpoint';
 import { createJwksEndpoint } from './jwks-endpoint';
 import { createTokenEndpoint } from './token-endpoint';
 import { serveEndpoints } from './testing/serve-endpoints';
@@ -290,7 +290,7 @@ describeEachStore('gateway OAuth endpoints', (store) => {
       expect(answer.headers.get('allow')).toBe('POST');
       expect(answer.headers.get('content-type')).toBe('application/problem+json');
       expect(answer.json).toMatchObject({
-        type: 'https://portico.dev/problems/method_not_allowed',
+        type: `${DEFAULT_PROBLEM_BASE_URL}method_not_allowed`,
         status: 405,
         code: 'method_not_allowed',
         instance: TOKEN_PATH,

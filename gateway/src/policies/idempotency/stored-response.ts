@@ -26,6 +26,9 @@ const NOT_REPLAYED = new Set([
   'ratelimit',
   'ratelimit-policy',
   'idempotent-replayed',
+  // CORS headers answer this request's Origin (policies/cors), not the first request's.
+  'access-control-allow-origin',
+  'access-control-expose-headers',
 ]);
 
 /** The headers of `headers` worth keeping and replaying, names in lower case. Set-Cookie is kept, as Stripe does. */
