@@ -12,6 +12,7 @@ import { createPepperRing } from '../keys/src/domain/key-digest';
 import { openControlPlane, type ControlPlane } from '../keys/src/runtime/control-plane';
 import { startGateway, type RunningGateway } from '../gateway/src/gateway-process';
 import { startPortal, type RunningPortal } from '../portal/server/src/portal-process';
+import { buildPortalWeb } from '../portal/server/src/web/build-web';
 import {
   DEMO_CREDENTIALS_FILE,
   ensureDemoPartner,
@@ -58,7 +59,9 @@ async function main(argv: string[]): Promise<void> {
       stops.push(() => opened.close());
     }
     if (wanted.includes(PORTAL)) {
-      const running = await startPortal({ config, logger, controlPlane: controlPlane! });
+      // The UI is built on every start (about a second), so it always matches the checked-out sources.
+      const webRoot = await buildPortalWeb();
+      const running = await startPortal({ config, logger, controlPlane: controlPlane!, webRoot });
       portal = running;
       stops.push(() => running.stop());
     }
@@ -183,7 +186,13 @@ function banner(running: {
   const rows = [
     ...(gateway ? [{ title: 'Gateway', url: gateway.url, store: 'keys store + limits in memory' }] : []),
     ...platform.services.map((s) => ({ title: `${s.title} (backend)`, url: s.url, store: s.store })),
-    ...(portal ? [{ title: 'Management API', url: portal.apiUrl, store: portal.store }] : []),
+    ...(portal
+      ? [
+          { title: 'Developer portal', url: portal.url, store: '' },
+          { title: 'API docs', url: `${portal.url}/docs`, store: '' },
+          { title: 'Management API', url: portal.apiUrl, store: portal.store },
+        ]
+      : []),
   ];
   const width = Math.max(...rows.map((r) => r.title.length));
   const lines = [
@@ -240,7 +249,8 @@ function banner(running: {
   }
   if (portal) {
     lines.push(
-      'Sign up a partner of your own (then use the portico_session cookie and the csrfToken it returns):',
+      `Open the developer portal at ${portal.url} to sign up a partner of your own, or from a script`,
+      '(then use the portico_session cookie and the csrfToken it returns):',
       '',
       `  curl -si ${portal.apiUrl}/signup -H 'Content-Type: application/json' \\`,
       `    -d '{"partnerName":"Jade Pharmacy","name":"Li Wei","email":"li.wei@jade.example","password":"a long passphrase 42"}'`,

@@ -15,9 +15,14 @@ export const PLATFORM_SPEC_PATH = path.resolve(__dirname, '../../../specs/platfo
 export function createManagementApp(deps: PortalDeps) {
   const policies = loadOperationPolicies(PLATFORM_SPEC_PATH);
   const authenticateRequest = authenticate(deps, policies, serverBasePath(PLATFORM_SPEC_PATH));
-  // Responses carry secrets (shown once) and per-member data: no cache may keep them (RFC 9111 §5.2.2.5).
+  // Responses carry secrets (shown once) and per-member data: no cache may keep them (RFC 9111 §5.2.2.5). JSON is
+  // never a document to render or frame: nosniff, and a CSP that allows nothing should a browser open it.
   const noStore: RequestHandler = (req, res, next) => {
-    res.set('Cache-Control', 'no-store');
+    res.set({
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    });
     return authenticateRequest(req, res, next);
   };
   const app = createServiceApp({

@@ -15,14 +15,17 @@ import { openControlPlane, type ControlPlane } from '../../../keys/src/runtime/c
 import { touchPersonalTokens } from '../../../keys/src/store/personal-tokens';
 import { createLastUsedRecorder } from '../../../keys/src/verify/last-used-recorder';
 import { deleteExpiredSessions } from '../../../keys/src/store/sessions';
-import { createManagementApp } from './app';
 import { LOGIN_RULES, memoryAttemptLimiter, redisAttemptLimiter } from './auth/attempt-limiter';
 import type { LoginLimiters, PortalDeps } from './deps';
 import { outboxMailer } from './mail/mailer';
+import { createPortalApp } from './portal-app';
+import { DEFAULT_WEB_ROOT } from './web/build-web';
 
 const SESSION_SWEEP_MS = 10 * 60 * 1000;
 
 export interface RunningPortal {
+  /** Where the portal listens, e.g. http://127.0.0.1:3000: the UI at /, the docs at /docs. */
+  url: string;
   /** The management API's base URL, e.g. http://127.0.0.1:3000/api/v1. */
   apiUrl: string;
   store: string;
@@ -37,6 +40,8 @@ export async function startPortal(options: {
   clock?: Clock;
   /** The control plane to use (npm start shares one with the gateway); by default the portal opens its own. */
   controlPlane?: ControlPlane;
+  /** The built UI (default portal/web/dist, which `npm start` builds first). */
+  webRoot?: string;
 }): Promise<RunningPortal> {
   const { config } = options;
   const logger = options.logger.child({ service: 'portal' });
@@ -90,7 +95,11 @@ export async function startPortal(options: {
       maxBodyBytes: config.maxBodyBytes,
       validateResponses: false,
     };
-    const server = await startServer(createManagementApp(deps), {
+    const app = createPortalApp(deps, {
+      webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+      gatewayPublicUrl: config.gateway.publicUrl,
+    });
+    const server = await startServer(app, {
       host: config.host,
       port: config.ports.portal,
     });
@@ -105,6 +114,7 @@ export async function startPortal(options: {
     closers.push(async () => clearInterval(sweep));
 
     return {
+      url: server.baseUrl,
       apiUrl: `${server.baseUrl}/api/v1`,
       store: database.describe,
       secretsFile: secrets.generatedFile,

@@ -3,7 +3,7 @@
 import type { Authenticator } from './auth/authenticator';
 import { oauthAuthenticator, type OAuthClientCredentials } from './auth/oauth-client-credentials';
 import { requestSigningAuthenticator, type RequestSigningOptions } from './auth/request-signing';
-import { sessionAuthenticator } from './auth/session';
+import { sessionAuthenticator, type SessionMode } from './auth/session';
 import { apiKeyAuthenticator, bearerAuthenticator } from './auth/static-credentials';
 import { createApiClient, type ApiClient } from './api-client';
 import { crmApi, entitlementsApi, ordersApi, platformApi } from './generated/apis';
@@ -119,6 +119,11 @@ export interface PlatformOptions extends ClientOptions {
   personalToken?: string;
   /** The installation's operator token, for the /operator operations. */
   operatorToken?: string;
+  /**
+   * Without a token: `client` (default) keeps the session cookie in the client; `browser` leaves it to the
+   * browser (a page served by the portal, where the cookie is HttpOnly) and keeps only the CSRF token.
+   */
+  session?: SessionMode;
 }
 
 export type Platform = ApiClient<platform.paths, platform.operations> & {
@@ -131,7 +136,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     throw new TypeError('createPlatform: give personalToken or operatorToken, not both');
   }
   const token = options.personalToken ?? options.operatorToken;
-  const session = token === undefined ? sessionAuthenticator() : undefined;
+  const session = token === undefined ? sessionAuthenticator(options.session) : undefined;
   const client = createApiClient<platform.paths, platform.operations>(platformApi, {
     transport: transportFor(options),
     authenticator: token !== undefined ? bearerAuthenticator(token) : session,

@@ -133,3 +133,49 @@ describe('createPlatform with a token', () => {
     expect(() => createPlatform({ personalToken: '', fetch })).toThrow(TypeError);
   });
 });
+
+describe("a browser session (session: 'browser')", () => {
+  function browserPlatform(replies: Reply[]) {
+    const fetch = fakeFetch(replies);
+    return { fetch, client: createPlatform({ fetch, session: 'browser', retry: { baseDelayMs: 1 } }) };
+  }
+  const at = (response: Response, url: string) => Object.defineProperty(response, 'url', { value: url });
+
+  test('sends no cookie of its own and X-CSRF-Token on unsafe requests once getSession told it', async () => {
+    const { fetch, client } = browserPlatform([json(200, session('csrf-b')), json(200, {}), json(201, {})]);
+    expect(client.hasSession).toBe(false);
+    await client.getSession();
+    expect(client.hasSession).toBe(true);
+    await client.getMe();
+    await client.createApp({ body: { name: 'Shop' } as never });
+    expect(
+      fetch.requests.map((r) => [r.method, r.headers.get('cookie'), r.headers.get('x-csrf-token')]),
+    ).toEqual([
+      ['GET', null, null],
+      ['GET', null, null],
+      ['POST', null, 'csrf-b'],
+    ]);
+  });
+
+  test('forgets the token after a 401 and after logout, not after another 204', async () => {
+    const { fetch, client } = browserPlatform([
+      sessionAnswer(200, 'csrf-1'),
+      empty(204),
+      problem(401, 'unauthenticated'),
+      json(200, session('csrf-2')),
+      at(empty(204), 'http://127.0.0.1:3000/api/v1/session'),
+      json(201, {}),
+    ]);
+    await client.login({ body: { email: 'ada@acme.example', password: 'correct horse battery' } });
+    await client.deleteApp({ params: { path: { appId: 'app_1' } } });
+    expect(client.hasSession).toBe(true);
+    await client.getMe();
+    expect(client.hasSession).toBe(false);
+    await client.getSession();
+    expect(client.hasSession).toBe(true);
+    await client.logout();
+    expect(client.hasSession).toBe(false);
+    await client.createApp({ body: { name: 'Shop' } as never });
+    expect(fetch.requests.at(-1)!.headers.has('x-csrf-token')).toBe(false);
+  });
+});

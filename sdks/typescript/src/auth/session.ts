@@ -10,9 +10,17 @@ export interface SessionAuthenticator extends Authenticator {
   readonly active: boolean;
 }
 
-export function sessionAuthenticator(): SessionAuthenticator {
+/**
+ * `client` (scripts, Node): the client keeps the cookie itself. `browser` (a page on the portal's origin): the
+ * browser keeps the HttpOnly cookie, which script can neither read nor set, so only the CSRF token is held here —
+ * learnt from sign-in, sign-up or `getSession` — and the session counts as active while it is known.
+ */
+export type SessionMode = 'client' | 'browser';
+
+export function sessionAuthenticator(mode: SessionMode = 'client'): SessionAuthenticator {
   let cookie: string | undefined;
   let csrfToken: string | undefined;
+  if (mode === 'browser') return browserSession();
   return {
     get active() {
       return cookie !== undefined;
@@ -37,6 +45,27 @@ export function sessionAuthenticator(): SessionAuthenticator {
       }
       const token = (data as { csrfToken?: unknown } | undefined)?.csrfToken;
       if (typeof token === 'string') csrfToken = token;
+    },
+  };
+}
+
+function browserSession(): SessionAuthenticator {
+  let csrfToken: string | undefined;
+  return {
+    get active() {
+      return csrfToken !== undefined;
+    },
+    authenticate({ method, headers }) {
+      if (UNSAFE.has(method) && csrfToken !== undefined) headers.set('x-csrf-token', csrfToken);
+    },
+    observe(response, data) {
+      if (response.status === 401) csrfToken = undefined;
+      const token = (data as { csrfToken?: unknown } | undefined)?.csrfToken;
+      if (typeof token === 'string') csrfToken = token;
+      // logout answers 204: the cookie is gone, and so is the token it was bound to.
+      if (response.status === 204 && new URL(response.url || 'http://x/').pathname.endsWith('/session')) {
+        csrfToken = undefined;
+      }
     },
   };
 }
