@@ -38,6 +38,11 @@ describe('loadConfig', () => {
     expect(defaults.problemBaseUrl).toBe('https://dev.example.com/docs/problems/');
     expect(defaults.gateway.corsOrigins).toEqual(['https://dev.example.com']);
     expect(loadConfig({}).problemBaseUrl).toBe('http://127.0.0.1:3000/docs/problems/');
+    expect(loadConfig({}).gateway.corsOrigins).toEqual(['http://127.0.0.1:3000', 'http://localhost:3000']);
+    expect(loadConfig({ PORTICO_PORTAL_PUBLIC_URL: 'http://localhost:4000' }).gateway.corsOrigins).toEqual([
+      'http://localhost:4000',
+      'http://127.0.0.1:4000',
+    ]);
     const set = loadConfig({ PORTICO_GATEWAY_CORS_ORIGINS: 'https://a.example, http://b.example:8000/' });
     expect(set.gateway.corsOrigins).toEqual(['https://a.example', 'http://b.example:8000']);
     expect(loadConfig({ PORTICO_GATEWAY_CORS_ORIGINS: '*' }).gateway.corsOrigins).toEqual(['*']);

@@ -282,7 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       quotasOnRedisError: e.PORTICO_QUOTAS_ON_REDIS_ERROR,
       ipRateLimitPerSecond: e.PORTICO_IP_RATE_LIMIT,
       redisTimeoutMs: e.PORTICO_REDIS_TIMEOUT_MS,
-      corsOrigins: Object.freeze(e.PORTICO_GATEWAY_CORS_ORIGINS ?? [originOf(portalPublicUrl)]),
+      corsOrigins: Object.freeze(e.PORTICO_GATEWAY_CORS_ORIGINS ?? portalOrigins(portalPublicUrl)),
     }),
     portalTrustedOrigins: Object.freeze(e.PORTICO_PORTAL_TRUSTED_ORIGINS),
     secureCookies: e.PORTICO_SECURE_COOKIES,
@@ -303,6 +303,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The scheme, host and port of a URL (undici pools are per origin; the path comes from the request). */
 function originOf(url: string): string {
   return new URL(url).origin;
+}
+
+/**
+ * The portal's origin; on a loopback address also its other loopback spelling, because a person opens
+ * http://localhost:3000 as often as the http://127.0.0.1:3000 that `npm start` prints, and the docs' try-it must
+ * work from both.
+ */
+function portalOrigins(portalPublicUrl: string): string[] {
+  const url = new URL(portalPublicUrl);
+  const alias = { '127.0.0.1': 'localhost', localhost: '127.0.0.1' }[url.hostname];
+  if (!alias) return [url.origin];
+  const other = new URL(url.origin);
+  other.hostname = alias;
+  return [url.origin, other.origin];
 }
 
 /** An IPv6 host is bracketed in a URL (RFC 3986 §3.2.2). */

@@ -2,6 +2,8 @@
 // call the gateway with it, find the call in the usage view and the request log; roll the key and watch the old
 // one stop when its overlap ends; revoke the new one and watch it stop at once. A screenshot of every page is
 // saved under artifacts/screenshots.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeEachVariant } from '../../gateway/src/e2e/testing/platform-variants';
 import { describeWithBrowser, launchBrowser, screenshot, watchForTrouble } from './testing/browser';
@@ -221,6 +223,56 @@ describeWithBrowser('the developer portal in a browser', () => {
         await page.waitForLoadState('networkidle');
         await shot(name);
       }
+    });
+
+    test("a problem document's type URL, from the gateway or the management API, opens its page here", async () => {
+      const refused = await callGateway('ptc_test_000000000000000000000000000000');
+      expect(refused.status).toBe(401);
+      const typeOf = async (answer: Response) => ((await answer.json()) as { type: string }).type;
+      const fromGateway = await typeOf(refused);
+      const fromPortal = await typeOf(await fetch(`${platform.portalUrl}/api/v1/apps`));
+      for (const type of [fromGateway, fromPortal]) {
+        expect(type).toBe(`${platform.portalUrl}/docs/problems/unauthenticated`);
+        const page = await fetch(type);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('Authentication is required');
+      }
+    });
+
+    test('the owner invites a developer, who joins from the emailed link with that role', async () => {
+      const email = `dev+${variant.name}@jade.example`;
+      await page.goto(`${platform.portalUrl}/team`);
+      await page.getByRole('button', { name: 'Invite member' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Invite a member' });
+      await dialog.getByLabel('Email').fill(email);
+      await dialog.getByLabel('Role').selectOption('developer');
+      await dialog.getByRole('button', { name: 'Send invitation' }).click();
+      await page.getByRole('status').getByText(`Invitation sent to ${email}`).waitFor();
+      await page.getByRole('table', { name: 'Members' }).getByText(email).first().waitFor();
+
+      const mail = fs
+        .readdirSync(platform.outboxDir)
+        .map((name) => fs.readFileSync(path.join(platform.outboxDir, name), 'utf8'))
+        .find((text) => text.includes(`To: ${email}`));
+      const link = /(http:\/\/\S+\/invitations\/accept#token=pti_[0-9A-Za-z]+)/.exec(mail ?? '')?.[1];
+      expect(link).toBeDefined();
+
+      const invited = await (await browser.newContext()).newPage();
+      await invited.goto(link!);
+      await invited.getByRole('heading', { name: 'Join your team on Portico' }).waitFor();
+      // The token leaves the address bar as soon as it is read.
+      expect(invited.url()).toBe(`${platform.portalUrl}/invitations/accept`);
+      await invited.getByLabel('Your name').fill('Chen Jing');
+      await invited.getByLabel('Choose a password').fill(PASSWORD);
+      await screenshot(invited, `${variant.name}-14a-accept-invitation`);
+      await invited.getByRole('button', { name: 'Join' }).click();
+      await invited.getByRole('heading', { name: 'Welcome, Chen Jing' }).waitFor();
+      await invited.getByText('developer', { exact: true }).first().waitFor();
+      await invited.context().close();
+
+      await page.reload();
+      const row = page.getByRole('table', { name: 'Members' }).getByRole('row').filter({ hasText: email });
+      await row.getByText('active').waitFor();
     });
 
     test('signing out forgets the try-it key: the docs then ask to sign in', async () => {

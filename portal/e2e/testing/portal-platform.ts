@@ -13,6 +13,8 @@ import { buildPortalWeb } from '../../server/src/web/build-web';
 
 export interface PortalPlatform {
   portalUrl: string;
+  /** Where the portal writes its emails (.eml files), as on the embedded defaults. */
+  outboxDir: string;
   gatewayUrl: string;
   clock: ManualClock;
   stop(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startPortalPlatform(variant: PlatformVariant): Promise<Por
     });
     return {
       portalUrl: portal.url,
+      outboxDir: path.join(config.dataDir, 'outbox'),
       gatewayUrl: platform.gatewayUrl,
       clock,
       stop: async () => {

@@ -491,7 +491,7 @@ export interface components {
       /**
        * Format: uri
        * @description A URL identifying the problem type; it points at the documentation page of that problem.
-       * @example https://portico.dev/problems/not_found
+       * @example http://127.0.0.1:3000/docs/problems/not_found
        */
       type: string;
       /** @description A short, human-readable summary of the problem type; the same for every occurrence. */
@@ -524,7 +524,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/invalid_transition",
+         *       "type": "http://127.0.0.1:3000/docs/problems/invalid_transition",
          *       "title": "The state transition is not allowed",
          *       "status": 409,
          *       "detail": "Order 'ord_01JDR2M8K4T1V9KX2M5Q8W0ZCD' is 'paid'; only a pending order can be paid.",
@@ -545,7 +545,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/validation_failed",
+         *       "type": "http://127.0.0.1:3000/docs/problems/validation_failed",
          *       "title": "The request is not valid",
          *       "status": 400,
          *       "detail": "The request does not match the API's schema; see `errors`.",
@@ -572,7 +572,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/unauthenticated",
+         *       "type": "http://127.0.0.1:3000/docs/problems/unauthenticated",
          *       "title": "Authentication is required",
          *       "status": 401,
          *       "detail": "A valid credential is required.",
@@ -592,7 +592,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/insufficient_scope",
+         *       "type": "http://127.0.0.1:3000/docs/problems/insufficient_scope",
          *       "title": "The credential lacks a required scope",
          *       "status": 403,
          *       "detail": "This operation needs the scope 'crm:write'.",
@@ -613,7 +613,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/rate_limited",
+         *       "type": "http://127.0.0.1:3000/docs/problems/rate_limited",
          *       "title": "Too many requests",
          *       "status": 429,
          *       "detail": "The rate limit of 50 requests per second is exhausted.",
@@ -634,7 +634,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/internal_error",
+         *       "type": "http://127.0.0.1:3000/docs/problems/internal_error",
          *       "title": "An unexpected error occurred",
          *       "status": 500,
          *       "detail": "An unexpected error occurred; quote the request id when contacting support.",
@@ -654,7 +654,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/invalid_transition",
+         *       "type": "http://127.0.0.1:3000/docs/problems/invalid_transition",
          *       "title": "The state transition is not allowed",
          *       "status": 409,
          *       "detail": "An order in status 'paid' cannot be paid again.",
@@ -674,7 +674,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/payload_too_large",
+         *       "type": "http://127.0.0.1:3000/docs/problems/payload_too_large",
          *       "title": "The request body is too large",
          *       "status": 413,
          *       "detail": "The request body exceeds 1048576 bytes.",
@@ -694,7 +694,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/unsupported_media_type",
+         *       "type": "http://127.0.0.1:3000/docs/problems/unsupported_media_type",
          *       "title": "The request content type is not supported",
          *       "status": 415,
          *       "detail": "Send the body as application/json.",
@@ -714,7 +714,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/unprocessable",
+         *       "type": "http://127.0.0.1:3000/docs/problems/unprocessable",
          *       "title": "The request cannot be processed",
          *       "status": 422,
          *       "detail": "This Idempotency-Key was used with a different request body.",
@@ -734,7 +734,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/not_found",
+         *       "type": "http://127.0.0.1:3000/docs/problems/not_found",
          *       "title": "The resource does not exist",
          *       "status": 404,
          *       "detail": "No customer with id 'cus_01JDQ7X3S4T1V9KX2M5Q8W0ZAB' exists.",

@@ -1532,7 +1532,7 @@ export interface components {
       /**
        * Format: uri
        * @description A URL identifying the problem type; it points at the documentation page of that problem.
-       * @example https://portico.dev/problems/not_found
+       * @example http://127.0.0.1:3000/docs/problems/not_found
        */
       type: string;
       /** @description A short, human-readable summary of the problem type; the same for every occurrence. */
@@ -1582,7 +1582,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/validation_failed",
+         *       "type": "http://127.0.0.1:3000/docs/problems/validation_failed",
          *       "title": "The request is not valid",
          *       "status": 400,
          *       "detail": "The request does not match the API's schema; see `errors`.",
@@ -1609,7 +1609,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/unauthenticated",
+         *       "type": "http://127.0.0.1:3000/docs/problems/unauthenticated",
          *       "title": "Authentication is required",
          *       "status": 401,
          *       "detail": "A valid credential is required.",
@@ -1629,7 +1629,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/insufficient_scope",
+         *       "type": "http://127.0.0.1:3000/docs/problems/insufficient_scope",
          *       "title": "The credential lacks a required scope",
          *       "status": 403,
          *       "detail": "This operation needs the scope 'crm:write'.",
@@ -1649,7 +1649,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/invalid_transition",
+         *       "type": "http://127.0.0.1:3000/docs/problems/invalid_transition",
          *       "title": "The state transition is not allowed",
          *       "status": 409,
          *       "detail": "An order in status 'paid' cannot be paid again.",
@@ -1669,7 +1669,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/payload_too_large",
+         *       "type": "http://127.0.0.1:3000/docs/problems/payload_too_large",
          *       "title": "The request body is too large",
          *       "status": 413,
          *       "detail": "The request body exceeds 1048576 bytes.",
@@ -1689,7 +1689,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/unsupported_media_type",
+         *       "type": "http://127.0.0.1:3000/docs/problems/unsupported_media_type",
          *       "title": "The request content type is not supported",
          *       "status": 415,
          *       "detail": "Send the body as application/json.",
@@ -1709,7 +1709,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/unprocessable",
+         *       "type": "http://127.0.0.1:3000/docs/problems/unprocessable",
          *       "title": "The request cannot be processed",
          *       "status": 422,
          *       "detail": "This Idempotency-Key was used with a different request body.",
@@ -1730,7 +1730,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/rate_limited",
+         *       "type": "http://127.0.0.1:3000/docs/problems/rate_limited",
          *       "title": "Too many requests",
          *       "status": 429,
          *       "detail": "The rate limit of 50 requests per second is exhausted.",
@@ -1751,7 +1751,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/internal_error",
+         *       "type": "http://127.0.0.1:3000/docs/problems/internal_error",
          *       "title": "An unexpected error occurred",
          *       "status": 500,
          *       "detail": "An unexpected error occurred; quote the request id when contacting support.",
@@ -1771,7 +1771,7 @@ export interface components {
       content: {
         /**
          * @example {
-         *       "type": "https://portico.dev/problems/not_found",
+         *       "type": "http://127.0.0.1:3000/docs/problems/not_found",
          *       "title": "The resource does not exist",
          *       "status": 404,
          *       "detail": "No customer with id 'cus_01JDQ7X3S4T1V9KX2M5Q8W0ZAB' exists.",
