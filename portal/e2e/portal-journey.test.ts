@@ -239,6 +239,30 @@ describeWithBrowser('the developer portal in a browser', () => {
       }
     });
 
+    test('a live app waits for the operator, shown as such, and becomes active once approved', async () => {
+      await page.goto(`${platform.portalUrl}/apps`);
+      await page.getByRole('button', { name: 'New app' }).first().click();
+      const dialog = page.getByRole('dialog', { name: 'New app' });
+      await dialog.getByLabel('Name').fill('Pharmacy POS (live)');
+      await dialog.getByRole('radio', { name: /^Live/ }).check();
+      await dialog.getByRole('button', { name: 'Create app' }).click();
+      await page.getByText('This live app is waiting for the operator’s approval.').waitFor();
+      await page.getByRole('heading', { level: 1 }).getByText('awaiting approval').waitFor();
+      expect(await page.getByRole('button', { name: 'Create API key' }).count()).toBe(0);
+      await shot('14b-live-app-pending');
+
+      const appId = /\/apps\/(app_[0-9A-Za-z]+)/.exec(page.url())![1]!;
+      const approved = await fetch(`${platform.portalUrl}/api/v1/operator/apps/${appId}/approve`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${platform.operatorToken}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(approved.status).toBe(200);
+      await page.reload();
+      await page.getByRole('heading', { level: 1 }).getByText('active').waitFor();
+      await page.getByRole('button', { name: 'Create API key' }).waitFor();
+    });
+
     test('the owner invites a developer, who joins from the emailed link with that role', async () => {
       const email = `dev+${variant.name}@jade.example`;
       await page.goto(`${platform.portalUrl}/team`);

@@ -13,6 +13,8 @@ import { buildPortalWeb } from '../../server/src/web/build-web';
 
 export interface PortalPlatform {
   portalUrl: string;
+  /** The installation's operator token (approves live apps). */
+  operatorToken: string;
   /** Where the portal writes its emails (.eml files), as on the embedded defaults. */
   outboxDir: string;
   gatewayUrl: string;
@@ -58,6 +60,7 @@ export async function startPortalPlatform(variant: PlatformVariant): Promise<Por
     return {
       portalUrl: portal.url,
       outboxDir: path.join(config.dataDir, 'outbox'),
+      operatorToken: platform.controlPlane.secrets.operatorToken,
       gatewayUrl: platform.gatewayUrl,
       clock,
       stop: async () => {

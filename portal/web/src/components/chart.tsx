@@ -50,7 +50,8 @@ export function TimeChart({
   const y = (v: number) => PAD.top + innerH - (v / top) * innerH;
   const slot = innerW / n;
   const x = (i: number) => PAD.left + slot * i + slot / 2;
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => f * top);
+  // Five intervals: a top of 1, 2 or 5 × 10^n divides into round steps (0.2, 0.4 or 1 × 10^n).
+  const grid = [0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => f * top);
   const labelEvery = Math.ceil(n / 8);
   const summary = `${title}: ${series
     .map((s) => {
@@ -77,7 +78,7 @@ export function TimeChart({
           <g key={g}>
             <line className="gridline" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(g)} y2={y(g)} />
             <text className="axis" x={PAD.left - 6} y={y(g) + 4} textAnchor="end">
-              {formatCount(Math.round(g))}
+              {formatCount(g)}
               {unit && g === top ? ` ${unit}` : ''}
             </text>
           </g>

@@ -13,7 +13,7 @@ const date = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   timeZone: 'UTC',
 });
-const integer = new Intl.NumberFormat('en-GB');
+const integer = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
 
 export function formatDateTime(value: string | null | undefined): string {
   if (!value) return '—';

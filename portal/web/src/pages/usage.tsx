@@ -100,6 +100,11 @@ export function UsagePanel({ appId }: { appId?: string | undefined }) {
         : [],
     [appId],
   );
+  const apps = useLoad(
+    async (api) => (await unwrap(api.listApps({ params: { query: { limit: 100 } } }))).data,
+    [],
+  );
+  const appNames = new Map((apps.data ?? []).map((a) => [a.id, `${a.name} (${a.environment})`]));
 
   const error = byTimeAndStatus.error ?? byTime.error ?? byOperation.error ?? byKey.error;
   const starts = bucketStarts(bucket, fromMs, nowMs);
@@ -186,7 +191,7 @@ export function UsagePanel({ appId }: { appId?: string | undefined }) {
           </Card>
         </div>
       ) : null}
-      <QuotaCard quotas={byTime.data?.quotas ?? []} />
+      <QuotaCard quotas={byTime.data?.quotas ?? []} appNames={appNames} />
       <Card title="By operation">
         {operations.length === 0 ? (
           <EmptyState title="No calls in this period" />
@@ -244,7 +249,7 @@ export function UsagePanel({ appId }: { appId?: string | undefined }) {
                 const id = appId ? (r.credentialId ?? '') : (r.appId ?? '');
                 return (
                   <tr key={id}>
-                    <td className="mono">{keyNames.get(id) ?? (id || '—')}</td>
+                    <td className="mono">{(appId ? keyNames.get(id) : appNames.get(id)) ?? (id || '—')}</td>
                     <td className="num">{formatCount(r.requests)}</td>
                     <td className="num">{formatMs(r.p50LatencyMs)}</td>
                     <td className="num">{formatMs(r.p95LatencyMs)}</td>
@@ -283,7 +288,13 @@ function summariseOperations(rows: readonly Row[]) {
     .sort((a, b) => b.requests - a.requests);
 }
 
-function QuotaCard({ quotas }: { quotas: Report['quotas'] }) {
+function QuotaCard({
+  quotas,
+  appNames,
+}: {
+  quotas: Report['quotas'];
+  appNames: ReadonlyMap<string, string>;
+}) {
   if (quotas.length === 0) return null;
   return (
     <Card title="Quota against the plan">
@@ -294,7 +305,8 @@ function QuotaCard({ quotas }: { quotas: Report['quotas'] }) {
             <li key={`${q.appId}/${q.name}`}>
               <div className="quota-head">
                 <span>
-                  <code>{q.name}</code> <span className="muted small">{q.appId}</span>
+                  <code>{q.name}</code>{' '}
+                  <span className="muted small">{appNames.get(q.appId) ?? q.appId}</span>
                 </span>
                 <span>
                   {formatCount(q.used)} / {formatCount(q.limit)} per {q.period}
