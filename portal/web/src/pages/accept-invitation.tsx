@@ -1,6 +1,7 @@
 // Joining a partner from an invitation email. The token travels in the URL fragment (never sent to a server, never
 // in a Referer) and is removed from the address bar as soon as it is read.
 import { useState, type FormEvent } from 'react';
+import { useAction } from '../components/action';
 import { AuthShell } from '../components/layout';
 import { Button, ErrorNotice, Notice, TextField } from '../components/ui';
 import { unwrap, usePlatform } from '../lib/platform';
@@ -17,21 +18,15 @@ export function AcceptInvitationPage() {
   const [token] = useState(takeToken);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
 
-  const submit = async (event: FormEvent) => {
+  const join = useAction(async () => {
+    const session = await unwrap(api.acceptInvitation({ body: { token, name, password } }));
+    setSession(session);
+    navigate('/', { replace: true });
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const session = await unwrap(api.acceptInvitation({ body: { token, name, password } }));
-      setSession(session);
-      navigate('/', { replace: true });
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
+    void join.perform();
   };
 
   return (
@@ -43,7 +38,7 @@ export function AcceptInvitationPage() {
         </Notice>
       ) : (
         <form onSubmit={submit} className="stack">
-          <ErrorNotice error={error} />
+          <ErrorNotice error={join.error} />
           <TextField
             label="Your name"
             required
@@ -61,7 +56,7 @@ export function AcceptInvitationPage() {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
-          <Button type="submit" tone="primary" busy={busy} className="btn-block">
+          <Button type="submit" tone="primary" busy={join.busy} className="btn-block">
             Join
           </Button>
         </form>

@@ -1,8 +1,6 @@
 // An app's API keys: create (the key is shown once), list by prefix…last4, roll with an overlap, revoke.
 import { useState } from 'react';
-import { ConfirmDialog, Dialog } from '../components/dialog';
-import { SecretReveal } from '../components/secret-reveal';
-import { useToast } from '../components/toasts';
+import { ConfirmAction, FormDialog, SecretsDialog, useAction } from '../components/action';
 import {
   Badge,
   Button,
@@ -143,50 +141,33 @@ function CreateKeyDialog({ app, onClose }: { app: App; onClose(): void }) {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([...app.scopes]);
   const [expiresInDays, setExpiresInDays] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
   const [created, setCreated] = useState<string>();
+  const create = useAction(async () => {
+    const expiresAt = expiresInDays
+      ? new Date(Date.now() + Number(expiresInDays) * 86_400_000).toISOString()
+      : undefined;
+    const answer = await unwrap(
+      api.createApiKey({
+        params: { path: { appId: app.id } },
+        body: { name, scopes: scopes as ApiKey['scopes'], ...(expiresAt ? { expiresAt } : {}) },
+      }),
+    );
+    setCreated(answer.key);
+  });
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const expiresAt = expiresInDays
-        ? new Date(Date.now() + Number(expiresInDays) * 86_400_000).toISOString()
-        : undefined;
-      const answer = await unwrap(
-        api.createApiKey({
-          params: { path: { appId: app.id } },
-          body: { name, scopes: scopes as ApiKey['scopes'], ...(expiresAt ? { expiresAt } : {}) },
-        }),
-      );
-      setCreated(answer.key);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (created)
+  if (created) {
     return (
       <ShownOnce title="Your new API key" secret={created} environment={app.environment} onClose={onClose} />
     );
+  }
   return (
-    <Dialog
+    <FormDialog
       title="Create an API key"
+      submitLabel="Create key"
+      action={create}
+      disabled={scopes.length === 0}
       onClose={onClose}
-      onSubmit={submit}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" tone="primary" busy={busy} disabled={scopes.length === 0}>
-            Create key
-          </Button>
-        </>
-      }
     >
-      <ErrorNotice error={error} />
       <TextField
         label="Name"
         required
@@ -208,37 +189,27 @@ function CreateKeyDialog({ app, onClose }: { app: App; onClose(): void }) {
         value={expiresInDays}
         onChange={(e) => setExpiresInDays(e.target.value)}
       />
-    </Dialog>
+    </FormDialog>
   );
 }
 
 function RollKeyDialog({ app, apiKey, onClose }: { app: App; apiKey: ApiKey; onClose(): void }) {
   const { api } = usePlatform();
   const [overlap, setOverlap] = useState('86400');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
   const [rolled, setRolled] = useState<Schemas['ApiKeyRolled']>();
-
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      setRolled(
-        await unwrap(
-          api.rollApiKey({
-            params: { path: { appId: app.id, apiKeyId: apiKey.id } },
-            body: { overlapSeconds: Number(overlap) },
-          }),
-        ),
-      );
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const roll = useAction(async () => {
+    setRolled(
+      await unwrap(
+        api.rollApiKey({
+          params: { path: { appId: app.id, apiKeyId: apiKey.id } },
+          body: { overlapSeconds: Number(overlap) },
+        }),
+      ),
+    );
+  });
 
   if (rolled) {
+    const until = rolled.previousApiKey.expiresAt;
     return (
       <ShownOnce
         title="Your rolled API key"
@@ -246,28 +217,15 @@ function RollKeyDialog({ app, apiKey, onClose }: { app: App; apiKey: ApiKey; onC
         environment={app.environment}
         onClose={onClose}
         note={
-          rolled.previousApiKey.expiresAt
-            ? `The old key ${maskedKey(apiKey.prefix, apiKey.last4)} keeps working until ${formatDateTime(rolled.previousApiKey.expiresAt)}.`
+          until
+            ? `The old key ${maskedKey(apiKey.prefix, apiKey.last4)} keeps working until ${formatDateTime(until)}.`
             : undefined
         }
       />
     );
   }
   return (
-    <Dialog
-      title={`Roll “${apiKey.name}”`}
-      onClose={onClose}
-      onSubmit={submit}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" tone="primary" busy={busy}>
-            Roll key
-          </Button>
-        </>
-      }
-    >
-      <ErrorNotice error={error} />
+    <FormDialog title={`Roll “${apiKey.name}”`} submitLabel="Roll key" action={roll} onClose={onClose}>
       <p>
         Rolling makes a new key with the same scopes. Deploy it, then let the old key{' '}
         <code>{maskedKey(apiKey.prefix, apiKey.last4)}</code> expire. Usage and quota stay with the app.
@@ -278,40 +236,25 @@ function RollKeyDialog({ app, apiKey, onClose }: { app: App; apiKey: ApiKey; onC
         value={overlap}
         onChange={(e) => setOverlap(e.target.value)}
       />
-    </Dialog>
+    </FormDialog>
   );
 }
 
 function RevokeKeyDialog({ app, apiKey, onClose }: { app: App; apiKey: ApiKey; onClose(): void }) {
   const { api } = usePlatform();
-  const toast = useToast();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const confirm = async () => {
-    setBusy(true);
-    try {
-      await unwrap(api.revokeApiKey({ params: { path: { appId: app.id, apiKeyId: apiKey.id } } }));
-      toast(`Key “${apiKey.name}” revoked`);
-      onClose();
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
-  };
   return (
-    <ConfirmDialog
+    <ConfirmAction
       title={`Revoke “${apiKey.name}”?`}
       confirmLabel="Revoke key"
-      busy={busy}
-      onConfirm={confirm}
+      done={`Key “${apiKey.name}” revoked`}
+      run={() => unwrap(api.revokeApiKey({ params: { path: { appId: app.id, apiKeyId: apiKey.id } } }))}
       onClose={onClose}
     >
-      <ErrorNotice error={error} />
       <p>
         Requests with <code>{maskedKey(apiKey.prefix, apiKey.last4)}</code> will be refused at once, on every
         gateway. This cannot be undone.
       </p>
-    </ConfirmDialog>
+    </ConfirmAction>
   );
 }
 
@@ -332,16 +275,11 @@ function ShownOnce({
   const [handed, setHanded] = useState(false);
   const session = useSession();
   return (
-    <Dialog
+    <SecretsDialog
       title={title}
+      secrets={[{ label: 'API key', value: secret, testId: 'new-api-key' }]}
       onClose={onClose}
-      footer={
-        <Button tone="primary" onClick={onClose}>
-          Done
-        </Button>
-      }
     >
-      <SecretReveal label="API key" secret={secret} testId="new-api-key" />
       {note ? <p>{note}</p> : null}
       {environment === 'test' ? (
         <p className="muted">
@@ -365,6 +303,6 @@ function ShownOnce({
       ) : null}
       <p className="muted small">Try it from a terminal:</p>
       <pre className="code">{`curl ${gatewayUrl()}/crm/v1/customers \\\n  -H "X-API-Key: $PORTICO_API_KEY"`}</pre>
-    </Dialog>
+    </SecretsDialog>
   );
 }

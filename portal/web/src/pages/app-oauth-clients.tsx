@@ -1,9 +1,7 @@
 // An app's OAuth clients (RFC 6749 §4.4 client credentials): create (the secret is shown once), rotate the secret
 // with an overlap, delete. The client id is the OAuth client's id.
 import { useState } from 'react';
-import { ConfirmDialog, Dialog } from '../components/dialog';
-import { SecretReveal } from '../components/secret-reveal';
-import { useToast } from '../components/toasts';
+import { ConfirmAction, FormDialog, SecretsDialog, useAction } from '../components/action';
 import {
   Button,
   Card,
@@ -138,58 +136,37 @@ function CreateClientDialog({ app, onClose }: { app: App; onClose(): void }) {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([...app.scopes]);
   const [ttl, setTtl] = useState('3600');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
   const [created, setCreated] = useState<Schemas['OAuthClientCreated']>();
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      setCreated(
-        await unwrap(
-          api.createOAuthClient({
-            params: { path: { appId: app.id } },
-            body: { name, scopes: scopes as OAuthClient['scopes'], accessTokenTtlSeconds: Number(ttl) },
-          }),
-        ),
-      );
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const create = useAction(async () => {
+    setCreated(
+      await unwrap(
+        api.createOAuthClient({
+          params: { path: { appId: app.id } },
+          body: { name, scopes: scopes as OAuthClient['scopes'], accessTokenTtlSeconds: Number(ttl) },
+        }),
+      ),
+    );
+  });
   if (created) {
     return (
-      <Dialog
+      <SecretsDialog
         title="Your new OAuth client"
+        secrets={[
+          { label: 'Client id', value: created.oauthClient.id },
+          { label: 'Client secret', value: created.clientSecret, testId: 'new-client-secret' },
+        ]}
         onClose={onClose}
-        footer={
-          <Button tone="primary" onClick={onClose}>
-            Done
-          </Button>
-        }
-      >
-        <SecretReveal label="Client id" secret={created.oauthClient.id} />
-        <SecretReveal label="Client secret" secret={created.clientSecret} testId="new-client-secret" />
-      </Dialog>
+      />
     );
   }
   return (
-    <Dialog
+    <FormDialog
       title="Create an OAuth client"
+      submitLabel="Create client"
+      action={create}
+      disabled={scopes.length === 0}
       onClose={onClose}
-      onSubmit={submit}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" tone="primary" busy={busy} disabled={scopes.length === 0}>
-            Create client
-          </Button>
-        </>
-      }
     >
-      <ErrorNotice error={error} />
       <TextField
         label="Name"
         required
@@ -205,101 +182,64 @@ function CreateClientDialog({ app, onClose }: { app: App; onClose(): void }) {
         value={ttl}
         onChange={(e) => setTtl(e.target.value)}
       />
-    </Dialog>
+    </FormDialog>
   );
 }
 
 function RotateSecretDialog({ app, client, onClose }: { app: App; client: OAuthClient; onClose(): void }) {
   const { api } = usePlatform();
   const [overlap, setOverlap] = useState('86400');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
   const [secret, setSecret] = useState<string>();
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const answer = await unwrap(
-        api.rotateOAuthClientSecret({
-          params: { path: { appId: app.id, oauthClientId: client.id } },
-          body: { overlapSeconds: Number(overlap) },
-        }),
-      );
-      setSecret(answer.clientSecret);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const rotate = useAction(async () => {
+    const answer = await unwrap(
+      api.rotateOAuthClientSecret({
+        params: { path: { appId: app.id, oauthClientId: client.id } },
+        body: { overlapSeconds: Number(overlap) },
+      }),
+    );
+    setSecret(answer.clientSecret);
+  });
   if (secret) {
     return (
-      <Dialog
+      <SecretsDialog
         title="The new client secret"
+        secrets={[{ label: 'Client secret', value: secret }]}
         onClose={onClose}
-        footer={
-          <Button tone="primary" onClick={onClose}>
-            Done
-          </Button>
-        }
-      >
-        <SecretReveal label="Client secret" secret={secret} />
-      </Dialog>
+      />
     );
   }
   return (
-    <Dialog
+    <FormDialog
       title={`Rotate the secret of “${client.name}”`}
+      submitLabel="Rotate secret"
+      action={rotate}
       onClose={onClose}
-      onSubmit={submit}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" tone="primary" busy={busy}>
-            Rotate secret
-          </Button>
-        </>
-      }
     >
-      <ErrorNotice error={error} />
       <SelectField
         label="Overlap"
         options={OVERLAPS}
         value={overlap}
         onChange={(e) => setOverlap(e.target.value)}
       />
-    </Dialog>
+    </FormDialog>
   );
 }
 
 function DeleteClientDialog({ app, client, onClose }: { app: App; client: OAuthClient; onClose(): void }) {
   const { api } = usePlatform();
-  const toast = useToast();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const confirm = async () => {
-    setBusy(true);
-    try {
-      await unwrap(api.deleteOAuthClient({ params: { path: { appId: app.id, oauthClientId: client.id } } }));
-      toast(`OAuth client “${client.name}” deleted`);
-      onClose();
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
-  };
   return (
-    <ConfirmDialog
+    <ConfirmAction
       title={`Delete “${client.name}”?`}
       confirmLabel="Delete client"
-      busy={busy}
-      onConfirm={confirm}
+      done={`OAuth client “${client.name}” deleted`}
+      run={() =>
+        unwrap(api.deleteOAuthClient({ params: { path: { appId: app.id, oauthClientId: client.id } } }))
+      }
       onClose={onClose}
     >
-      <ErrorNotice error={error} />
       <p>
         The client can no longer obtain tokens, and the tokens it holds stop working. This cannot be undone.
       </p>
-    </ConfirmDialog>
+    </ConfirmAction>
   );
 }

@@ -1,6 +1,6 @@
 // The partner's apps: each one a test or live integration with its own scopes, credentials and usage.
 import { useState } from 'react';
-import { Dialog } from '../components/dialog';
+import { FormDialog, useAction } from '../components/action';
 import {
   Badge,
   Button,
@@ -112,46 +112,29 @@ function CreateAppDialog({ onClose }: { onClose(): void }) {
   const [description, setDescription] = useState('');
   const [environment, setEnvironment] = useState<'test' | 'live'>('test');
   const [scopes, setScopes] = useState<string[]>(['crm:read', 'orders:read', 'entitlements:read']);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
   const mayLive = canChange(session, 'live');
-
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const app = await unwrap(
-        api.createApp({
-          body: {
-            name,
-            environment,
-            scopes: scopes as App['scopes'],
-            ...(description ? { description } : {}),
-          },
-        }),
-      );
-      navigate(`/apps/${app.id}`);
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
-  };
+  const create = useAction(async () => {
+    const app = await unwrap(
+      api.createApp({
+        body: {
+          name,
+          environment,
+          scopes: scopes as App['scopes'],
+          ...(description ? { description } : {}),
+        },
+      }),
+    );
+    navigate(`/apps/${app.id}`);
+  });
 
   return (
-    <Dialog
+    <FormDialog
       title="New app"
+      submitLabel="Create app"
+      action={create}
+      disabled={scopes.length === 0}
       onClose={onClose}
-      onSubmit={submit}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" tone="primary" busy={busy} disabled={scopes.length === 0}>
-            Create app
-          </Button>
-        </>
-      }
     >
-      <ErrorNotice error={error} />
       <TextField
         label="Name"
         required
@@ -191,6 +174,6 @@ function CreateAppDialog({ onClose }: { onClose(): void }) {
         </div>
       </fieldset>
       <Checkboxes legend="Scopes" options={ALL_SCOPES} value={scopes} onChange={setScopes} />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,5 +1,6 @@
 // Sign-in: email and password; on success go back where the member was heading (a path on this portal only).
 import { useState, type FormEvent } from 'react';
+import { useAction } from '../components/action';
 import { AuthShell } from '../components/layout';
 import { Button, ErrorNotice, TextField } from '../components/ui';
 import { safeReturnTo } from '../lib/return-to';
@@ -11,30 +12,24 @@ export function LoginPage() {
   const { search } = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
   const returnTo = safeReturnTo(search.get('returnTo'));
 
-  const submit = async (event: FormEvent) => {
+  const signIn = useAction(async () => {
+    const session = await unwrap(api.login({ body: { email, password } }));
+    setSession(session);
+    // The docs are server pages outside this app: a full load.
+    if (returnTo.startsWith('/docs')) window.location.assign(returnTo);
+    else navigate(returnTo, { replace: true });
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const session = await unwrap(api.login({ body: { email, password } }));
-      setSession(session);
-      // The docs are server pages outside this app: a full load.
-      if (returnTo.startsWith('/docs')) window.location.assign(returnTo);
-      else navigate(returnTo, { replace: true });
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
+    void signIn.perform();
   };
 
   return (
     <AuthShell title="Sign in to your partner account">
       <form onSubmit={submit} className="stack">
-        <ErrorNotice error={error} />
+        <ErrorNotice error={signIn.error} />
         <TextField
           label="Email"
           type="email"
@@ -52,7 +47,7 @@ export function LoginPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <Button type="submit" tone="primary" busy={busy} className="btn-block">
+        <Button type="submit" tone="primary" busy={signIn.busy} className="btn-block">
           Sign in
         </Button>
       </form>

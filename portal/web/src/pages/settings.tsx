@@ -1,7 +1,6 @@
 // The partner's profile (owners and admins edit it) and the member's personal access tokens for scripts.
 import { useState } from 'react';
-import { ConfirmDialog, Dialog } from '../components/dialog';
-import { SecretReveal } from '../components/secret-reveal';
+import { ConfirmAction, FormDialog, SecretsDialog, useAction } from '../components/action';
 import { useToast } from '../components/toasts';
 import {
   Badge,
@@ -190,53 +189,30 @@ function CreateTokenDialog({ onClose }: { onClose(): void }) {
   const { api } = usePlatform();
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>(['platform:read']);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
   const [secret, setSecret] = useState<string>();
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const answer = await unwrap(
-        api.createPersonalToken({ body: { name, scopes: scopes as PersonalToken['scopes'] } }),
-      );
-      setSecret(answer.token);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const create = useAction(async () => {
+    const answer = await unwrap(
+      api.createPersonalToken({ body: { name, scopes: scopes as PersonalToken['scopes'] } }),
+    );
+    setSecret(answer.token);
+  });
   if (secret) {
     return (
-      <Dialog
+      <SecretsDialog
         title="Your new token"
+        secrets={[{ label: 'Personal access token', value: secret }]}
         onClose={onClose}
-        footer={
-          <Button tone="primary" onClick={onClose}>
-            Done
-          </Button>
-        }
-      >
-        <SecretReveal label="Personal access token" secret={secret} />
-      </Dialog>
+      />
     );
   }
   return (
-    <Dialog
+    <FormDialog
       title="Create a personal access token"
+      submitLabel="Create token"
+      action={create}
+      disabled={scopes.length === 0}
       onClose={onClose}
-      onSubmit={submit}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" tone="primary" busy={busy} disabled={scopes.length === 0}>
-            Create token
-          </Button>
-        </>
-      }
     >
-      <ErrorNotice error={error} />
       <TextField
         label="Name"
         required
@@ -252,36 +228,21 @@ function CreateTokenDialog({ onClose }: { onClose(): void }) {
         onChange={setScopes}
       />
       <p className="muted small">It expires in 90 days.</p>
-    </Dialog>
+    </FormDialog>
   );
 }
 
 function RevokeTokenDialog({ token, onClose }: { token: PersonalToken; onClose(): void }) {
   const { api } = usePlatform();
-  const toast = useToast();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const confirm = async () => {
-    setBusy(true);
-    try {
-      await unwrap(api.revokePersonalToken({ params: { path: { personalTokenId: token.id } } }));
-      toast(`Token “${token.name}” revoked`);
-      onClose();
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
-  };
   return (
-    <ConfirmDialog
+    <ConfirmAction
       title={`Revoke “${token.name}”?`}
       confirmLabel="Revoke token"
-      busy={busy}
-      onConfirm={confirm}
+      done={`Token “${token.name}” revoked`}
+      run={() => unwrap(api.revokePersonalToken({ params: { path: { personalTokenId: token.id } } }))}
       onClose={onClose}
     >
-      <ErrorNotice error={error} />
       <p>Scripts using it will be refused at once.</p>
-    </ConfirmDialog>
+    </ConfirmAction>
   );
 }

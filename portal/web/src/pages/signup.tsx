@@ -1,5 +1,6 @@
 // Sign-up: a partner company and its owner in one step. The account starts on the default plan with test apps.
 import { useState, type FormEvent } from 'react';
+import { useAction } from '../components/action';
 import { AuthShell } from '../components/layout';
 import { Button, ErrorNotice, TextField } from '../components/ui';
 import { unwrap, usePlatform } from '../lib/platform';
@@ -8,29 +9,23 @@ import { Link, navigate } from '../lib/router';
 export function SignUpPage() {
   const { api, setSession } = usePlatform();
   const [form, setForm] = useState({ partnerName: '', name: '', email: '', password: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
   const set = (field: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [field]: e.target.value }));
 
-  const submit = async (event: FormEvent) => {
+  const signUp = useAction(async () => {
+    const session = await unwrap(api.signUp({ body: form }));
+    setSession(session);
+    navigate('/', { replace: true });
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const session = await unwrap(api.signUp({ body: form }));
-      setSession(session);
-      navigate('/', { replace: true });
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
+    void signUp.perform();
   };
 
   return (
     <AuthShell title="Create a partner account">
       <form onSubmit={submit} className="stack">
-        <ErrorNotice error={error} />
+        <ErrorNotice error={signUp.error} />
         <TextField
           label="Company"
           required
@@ -58,7 +53,7 @@ export function SignUpPage() {
           value={form.password}
           onChange={set('password')}
         />
-        <Button type="submit" tone="primary" busy={busy} className="btn-block">
+        <Button type="submit" tone="primary" busy={signUp.busy} className="btn-block">
           Create account
         </Button>
       </form>

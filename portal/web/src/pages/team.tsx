@@ -1,7 +1,7 @@
 // The partner's members: invite by email with a role, change roles, remove. Owners and admins manage the team;
 // an admin cannot touch owners (portal/README.md, Roles).
 import { useState } from 'react';
-import { ConfirmDialog, Dialog } from '../components/dialog';
+import { ConfirmAction, FormDialog, useAction } from '../components/action';
 import { useToast } from '../components/toasts';
 import {
   Badge,
@@ -157,35 +157,13 @@ function InviteDialog({ roles, onClose }: { roles: typeof ROLES; onClose(): void
   const toast = useToast();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('developer');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await unwrap(api.inviteMember({ body: { email, role } }));
-      toast(`Invitation sent to ${email}`);
-      onClose();
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
-  };
+  const invite = useAction(async () => {
+    await unwrap(api.inviteMember({ body: { email, role } }));
+    toast(`Invitation sent to ${email}`);
+    onClose();
+  });
   return (
-    <Dialog
-      title="Invite a member"
-      onClose={onClose}
-      onSubmit={submit}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" tone="primary" busy={busy}>
-            Send invitation
-          </Button>
-        </>
-      }
-    >
-      <ErrorNotice error={error} />
+    <FormDialog title="Invite a member" submitLabel="Send invitation" action={invite} onClose={onClose}>
       <TextField
         label="Email"
         type="email"
@@ -201,36 +179,21 @@ function InviteDialog({ roles, onClose }: { roles: typeof ROLES; onClose(): void
         onChange={(e) => setRole(e.target.value as Role)}
       />
       <p className="muted small">The invitation link works once and expires after a few days.</p>
-    </Dialog>
+    </FormDialog>
   );
 }
 
 function RemoveDialog({ member, onClose }: { member: Member; onClose(): void }) {
   const { api } = usePlatform();
-  const toast = useToast();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const confirm = async () => {
-    setBusy(true);
-    try {
-      await unwrap(api.removeMember({ params: { path: { memberId: member.id } } }));
-      toast(`${member.email} removed`);
-      onClose();
-    } catch (e) {
-      setError(e as Error);
-      setBusy(false);
-    }
-  };
   return (
-    <ConfirmDialog
+    <ConfirmAction
       title={`Remove ${member.email}?`}
       confirmLabel="Remove member"
-      busy={busy}
-      onConfirm={confirm}
+      done={`${member.email} removed`}
+      run={() => unwrap(api.removeMember({ params: { path: { memberId: member.id } } }))}
       onClose={onClose}
     >
-      <ErrorNotice error={error} />
       <p>Their sessions and personal access tokens stop working at once. The apps they created stay.</p>
-    </ConfirmDialog>
+    </ConfirmAction>
   );
 }
