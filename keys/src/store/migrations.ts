@@ -453,6 +453,8 @@ export const keysMigrations: Migrations = {
         .execute();
       // Retention: the write path deletes the oldest rows in bounded chunks.
       await db.schema.createIndex('request_log_started').on('request_log').column('started_at').execute();
+      // Batch ids are kept as long as the log (recordUsage prunes both); the index keeps that pruning cheap.
+      await db.schema.createIndex('usage_batches_applied').on('usage_batches').column('applied_at').execute();
     },
   },
 };

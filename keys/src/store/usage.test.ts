@@ -189,4 +189,28 @@ describeEachStore('usage counts', (store) => {
     ]);
     expect((await hourly(app.id)).map((r) => r.count)).toEqual([2]);
   });
+
+  test('batch ids older than the retention are forgotten by later batches, a chunk at a time', async () => {
+    const now = deps.clock.now().getTime();
+    const old = (minute: number) => new Date(now - 8 * 86_400_000 + minute * 60_000).toISOString();
+    const recent = new Date(now - 60_000).toISOString();
+    await deps.db
+      .insertInto('usage_batches')
+      .values([
+        { id: 'bat_old_1', applied_at: old(1) },
+        { id: 'bat_old_2', applied_at: old(2) },
+        { id: 'bat_old_3', applied_at: old(3) },
+        { id: 'bat_recent', applied_at: recent },
+      ])
+      .execute();
+    const remaining = async () =>
+      (await deps.db.selectFrom('usage_batches').select('id').where('id', 'like', 'bat_%').execute())
+        .map((r) => r.id)
+        .filter((id) => id.startsWith('bat_old') || id === 'bat_recent' || id.startsWith('bat_prune'))
+        .sort();
+    await recordUsage(deps, 'bat_prune_a', [], [], { prunePerBatch: 2 });
+    expect(await remaining()).toEqual(['bat_old_3', 'bat_prune_a', 'bat_recent']);
+    await recordUsage(deps, 'bat_prune_b', [], [], { prunePerBatch: 2 });
+    expect(await remaining()).toEqual(['bat_prune_a', 'bat_prune_b', 'bat_recent']);
+  });
 });

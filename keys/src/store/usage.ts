@@ -140,10 +140,10 @@ export async function recordUsage(
   if (applied) {
     // After the commit: a failed prune must not undo the batch (its retry is then recognised as applied).
     const retentionMs = options.requestLogRetentionMs ?? REQUEST_LOG_DEFAULTS.retentionMs;
-    await pruneRequestLog(deps, {
-      before: new Date(deps.clock.now().getTime() - retentionMs).toISOString(),
-      limit: (options.prunePerBatch ?? REQUEST_LOG_DEFAULTS.prunePerBatch) + requests.length,
-    });
+    const before = new Date(deps.clock.now().getTime() - retentionMs).toISOString();
+    const limit = (options.prunePerBatch ?? REQUEST_LOG_DEFAULTS.prunePerBatch) + requests.length;
+    await pruneRequestLog(deps, { before, limit });
+    await pruneUsageBatches(deps, { before, limit });
   }
   return applied;
 }
@@ -153,4 +153,27 @@ function averageBuckets(count: number, latencyMsTotal: number): number[] {
   const buckets: number[] = LATENCY_BUCKET_COLUMNS.map(() => 0);
   if (count > 0) buckets[latencyBucketOf(latencyMsTotal / count)] = count;
   return buckets;
+}
+
+/**
+ * Forgets batch ids applied before `before`, oldest first, at most `limit` of them. A meter retries a batch within
+ * seconds or minutes of its first attempt, so ids older than the request log's retention can never come back;
+ * without this the table would grow by one row per batch per gateway forever.
+ */
+export async function pruneUsageBatches(
+  deps: Pick<KeysStoreDeps, 'db'>,
+  options: { before: string; limit: number },
+): Promise<number> {
+  const result = await deps.db
+    .deleteFrom('usage_batches')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('usage_batches')
+        .select('id')
+        .where('applied_at', '<', options.before)
+        .orderBy('applied_at')
+        .limit(options.limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows ?? 0);
 }
