@@ -29,6 +29,7 @@ export function authenticate(
     | 'publicUrl'
     | 'logger'
     | 'personalTokenUse'
+    | 'secureCookies'
   >,
   policies: readonly OperationPolicy[],
   basePath: string,
@@ -69,7 +70,7 @@ export function authenticate(
       throw unauthenticated('unknown bearer token');
     }
     if (!accepts('session')) throw unauthenticated(`no credential for ${policy.operationId}`);
-    const sessionToken = readSessionCookie(req);
+    const sessionToken = readSessionCookie(req, deps.secureCookies);
     if (sessionToken === undefined) throw unauthenticated('no session cookie');
     const found = await findSessionByToken(deps, sessionToken);
     if (!found) throw unauthenticated('unknown or expired session');

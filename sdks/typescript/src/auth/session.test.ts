@@ -179,3 +179,21 @@ describe("a browser session (session: 'browser')", () => {
     expect(fetch.requests.at(-1)!.headers.has('x-csrf-token')).toBe(false);
   });
 });
+
+describe('a session over HTTPS', () => {
+  test('keeps the __Host- prefixed cookie under its own name', async () => {
+    const fetch = fakeFetch([
+      sessionAnswer(
+        201,
+        'csrf-h',
+        '__Host-portico_session=s3cure; Path=/; Max-Age=604800; HttpOnly; SameSite=Lax; Secure',
+      ),
+      json(200, {}),
+    ]);
+    const client = createPlatform({ fetch, retry: { baseDelayMs: 1 } });
+    await client.signUp({ body: signUp });
+    expect(client.hasSession).toBe(true);
+    await client.getMe();
+    expect(fetch.requests.at(-1)!.headers.get('cookie')).toBe('__Host-portico_session=s3cure');
+  });
+});

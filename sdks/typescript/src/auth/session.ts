@@ -18,7 +18,8 @@ export interface SessionAuthenticator extends Authenticator {
 export type SessionMode = 'client' | 'browser';
 
 export function sessionAuthenticator(mode: SessionMode = 'client'): SessionAuthenticator {
-  let cookie: string | undefined;
+  // The name as the portal set it: `__Host-portico_session` over HTTPS, `portico_session` over plain HTTP.
+  let cookie: { name: string; value: string } | undefined;
   let csrfToken: string | undefined;
   if (mode === 'browser') return browserSession();
   return {
@@ -27,16 +28,16 @@ export function sessionAuthenticator(mode: SessionMode = 'client'): SessionAuthe
     },
     authenticate({ method, headers }) {
       if (cookie === undefined) return;
-      headers.set('cookie', `${SESSION_COOKIE}=${cookie}`);
+      headers.set('cookie', `${cookie.name}=${cookie.value}`);
       if (UNSAFE.has(method) && csrfToken !== undefined) headers.set('x-csrf-token', csrfToken);
     },
     observe(response, data) {
       for (const line of response.headers.getSetCookie()) {
-        const match = new RegExp(`^${SESSION_COOKIE}=([^;]*)`).exec(line);
+        const match = new RegExp(`^((?:__Host-)?${SESSION_COOKIE})=([^;]*)`).exec(line);
         if (!match) continue;
         // An empty value or a past expiry is the server ending the session (logout).
-        const ended = match[1] === '' || /;\s*max-age=0\b/i.test(line);
-        cookie = ended ? undefined : match[1];
+        const ended = match[2] === '' || /;\s*max-age=0\b/i.test(line);
+        cookie = ended ? undefined : { name: match[1]!, value: match[2]! };
         if (ended) csrfToken = undefined;
       }
       if (response.status === 401) {
