@@ -118,6 +118,31 @@ describeWithBrowser('the developer portal in a browser', () => {
       await page.getByRole('table', { name: 'OAuth clients' }).getByText('Nightly sync').waitFor();
     });
 
+    test('a signing key: added with its secret shown once, then revoked after confirmation', async () => {
+      await page.goto(`${appUrl}?tab=signing`);
+      await page.getByRole('button', { name: 'Add signing key' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a signing key' });
+      await dialog.getByLabel('Name').fill('Billing server');
+      await dialog.getByRole('radio', { name: /^HMAC-SHA256/ }).check();
+      await dialog.getByRole('button', { name: 'Add key' }).click();
+      const secret = page.getByRole('textbox', { name: 'HMAC secret' });
+      await secret.waitFor();
+      expect((await secret.inputValue()).length).toBeGreaterThanOrEqual(32);
+      await shot('08b-signing-key-shown-once');
+      await page.getByRole('button', { name: 'Done' }).click();
+      const row = page
+        .getByRole('table', { name: 'Signing keys' })
+        .getByRole('row')
+        .filter({ hasText: 'Billing server' });
+      await row.getByRole('button', { name: 'Revoke Billing server' }).click();
+      await page
+        .getByRole('dialog', { name: 'Revoke “Billing server”?' })
+        .getByRole('button', { name: 'Revoke key' })
+        .click();
+      await row.getByText('revoked').waitFor();
+      await shot('08c-signing-keys');
+    });
+
     test('the key calls the gateway, and the call appears in the usage view and the request log', async () => {
       const answer = await callGateway(apiKey);
       expect(answer.status).toBe(200);
@@ -261,6 +286,9 @@ describeWithBrowser('the developer portal in a browser', () => {
       await page.reload();
       await page.getByRole('heading', { level: 1 }).getByText('active').waitFor();
       await page.getByRole('button', { name: 'Create API key' }).waitFor();
+      await page.getByRole('link', { name: 'Apps & keys' }).first().click();
+      await page.getByRole('table').getByText('Pharmacy POS (live)').waitFor();
+      await shot('14c-apps');
     });
 
     test('the owner invites a developer, who joins from the emailed link with that role', async () => {

@@ -97,7 +97,7 @@ function AppTable({ apps }: { apps: readonly App[] }) {
                 <code key={s}>{s}</code>
               ))}
             </td>
-            <td>{formatDate(app.createdAt)}</td>
+            <td className="nowrap">{formatDate(app.createdAt)}</td>
           </tr>
         ))}
       </tbody>
