@@ -42,6 +42,11 @@ function Routes() {
   const location = useLocation();
   const publicPage = PUBLIC_PAGES[location.pathname];
   const signedOut = !session && !publicPage;
+  // A signed-in member opening /login goes home, except to accept an invitation for another partner.
+  const leaveSignIn = Boolean(session && publicPage && location.pathname !== '/invitations/accept');
+  useEffect(() => {
+    if (leaveSignIn) navigate('/', { replace: true });
+  }, [leaveSignIn]);
   useEffect(() => {
     if (!signedOut) return;
     const here = `${location.pathname}${location.search.size ? `?${location.search}` : ''}`;
@@ -51,17 +56,11 @@ function Routes() {
     const params = matchPath(pattern, location.pathname);
     return params ? { node: render(params), title } : undefined;
   }).find(Boolean);
+  const title = `${found?.title ?? (publicPage ? 'Sign in' : 'Not found')} · Portico`;
   useEffect(() => {
-    document.title = `${found?.title ?? (publicPage ? 'Sign in' : 'Not found')} · Portico`;
-  }, [found, publicPage]);
-  if (publicPage) {
-    // A signed-in member opening /login goes home, except to accept an invitation for another partner.
-    if (session && location.pathname !== '/invitations/accept') {
-      queueMicrotask(() => navigate('/', { replace: true }));
-      return <Loading />;
-    }
-    return publicPage();
-  }
+    document.title = title;
+  }, [title]);
+  if (publicPage) return leaveSignIn ? <Loading /> : publicPage();
   if (signedOut) return <Loading label="Redirecting to sign-in…" />;
   return <AppShell>{found ? found.node : <NotFoundPage />}</AppShell>;
 }
