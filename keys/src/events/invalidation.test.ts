@@ -83,6 +83,20 @@ describeWithRedis('redisInvalidationBus', (redis) => {
       // Kill only this suite's subscriber: other runs may share the Redis server.
       await admin.call('CLIENT', 'KILL', 'ID', id!);
       expect(await heard).toEqual({ type: 'all' });
+      // And it hears other processes again. Waiting for that also lets ioredis's own re-SUBSCRIBE finish before
+      // the bus closes: cut off in flight, its (unhandled) promise rejects after this suite has ended.
+      const other = await redisInvalidationBus({ url: redis.url, prefix: redis.prefix, logger });
+      try {
+        const again = new Promise<Invalidation>((resolve) =>
+          bus.subscribe((event) => {
+            if (event.type === 'credential') resolve(event);
+          }),
+        );
+        await other.publish({ type: 'credential', credentialId: 'key_after', digest: 'd2' });
+        expect(await again).toEqual({ type: 'credential', credentialId: 'key_after', digest: 'd2' });
+      } finally {
+        await other.close();
+      }
     } finally {
       admin.disconnect();
       await bus.close();
