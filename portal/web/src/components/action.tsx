@@ -12,6 +12,26 @@ export interface Action<A extends unknown[]> {
   perform(...args: A): Promise<void>;
 }
 
+/**
+ * Which dialog of a list is open (`kind` plus the row it is about), and a close that reloads the list, since the
+ * dialog may have changed it.
+ */
+export function useDialog<D>(reload: () => void): {
+  dialog: D | undefined;
+  open(dialog: D): void;
+  close(): void;
+} {
+  const [dialog, setDialog] = useState<D>();
+  return {
+    dialog,
+    open: setDialog,
+    close: () => {
+      setDialog(undefined);
+      reload();
+    },
+  };
+}
+
 export function useAction<A extends unknown[]>(run: (...args: A) => Promise<void>): Action<A> {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();

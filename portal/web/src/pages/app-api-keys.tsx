@@ -1,6 +1,6 @@
 // An app's API keys: create (the key is shown once), list by prefix…last4, roll with an overlap, revoke.
 import { useState } from 'react';
-import { ConfirmAction, FormDialog, SecretsDialog, useAction } from '../components/action';
+import { ConfirmAction, FormDialog, SecretsDialog, useAction, useDialog } from '../components/action';
 import {
   Badge,
   Button,
@@ -40,19 +40,15 @@ export function ApiKeysTab({ app, editable }: { app: App; editable: boolean }) {
     (api) => unwrap(api.listApiKeys({ params: { path: { appId: app.id }, query: { limit: 100 } } })),
     [app.id],
   );
-  const [dialog, setDialog] = useState<
+  const { dialog, open, close } = useDialog<
     { kind: 'create' } | { kind: 'roll'; key: ApiKey } | { kind: 'revoke'; key: ApiKey } | undefined
-  >();
-  const close = () => {
-    setDialog(undefined);
-    keys.reload();
-  };
+  >(keys.reload);
   return (
     <Card
       title="API keys"
       actions={
         editable ? (
-          <Button tone="primary" onClick={() => setDialog({ kind: 'create' })}>
+          <Button tone="primary" onClick={() => open({ kind: 'create' })}>
             Create API key
           </Button>
         ) : null
@@ -108,15 +104,12 @@ export function ApiKeysTab({ app, editable }: { app: App; editable: boolean }) {
                 <td className="row-actions">
                   {editable && key.status === 'active' ? (
                     <>
-                      <Button
-                        onClick={() => setDialog({ kind: 'roll', key })}
-                        aria-label={`Roll ${key.name}`}
-                      >
+                      <Button onClick={() => open({ kind: 'roll', key })} aria-label={`Roll ${key.name}`}>
                         Roll
                       </Button>
                       <Button
                         tone="danger"
-                        onClick={() => setDialog({ kind: 'revoke', key })}
+                        onClick={() => open({ kind: 'revoke', key })}
                         aria-label={`Revoke ${key.name}`}
                       >
                         Revoke

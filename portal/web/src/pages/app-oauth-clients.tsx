@@ -1,7 +1,7 @@
 // An app's OAuth clients (RFC 6749 §4.4 client credentials): create (the secret is shown once), rotate the secret
 // with an overlap, delete. The client id is the OAuth client's id.
 import { useState } from 'react';
-import { ConfirmAction, FormDialog, SecretsDialog, useAction } from '../components/action';
+import { ConfirmAction, FormDialog, SecretsDialog, useAction, useDialog } from '../components/action';
 import {
   Button,
   Card,
@@ -31,22 +31,18 @@ export function OAuthClientsTab({ app, editable }: { app: App; editable: boolean
     (api) => unwrap(api.listOAuthClients({ params: { path: { appId: app.id }, query: { limit: 100 } } })),
     [app.id],
   );
-  const [dialog, setDialog] = useState<
+  const { dialog, open, close } = useDialog<
     | { kind: 'create' }
     | { kind: 'rotate'; client: OAuthClient }
     | { kind: 'delete'; client: OAuthClient }
     | undefined
-  >();
-  const close = () => {
-    setDialog(undefined);
-    clients.reload();
-  };
+  >(clients.reload);
   return (
     <Card
       title="OAuth clients"
       actions={
         editable ? (
-          <Button tone="primary" onClick={() => setDialog({ kind: 'create' })}>
+          <Button tone="primary" onClick={() => open({ kind: 'create' })}>
             Create OAuth client
           </Button>
         ) : null
@@ -100,14 +96,14 @@ export function OAuthClientsTab({ app, editable }: { app: App; editable: boolean
                   {editable ? (
                     <>
                       <Button
-                        onClick={() => setDialog({ kind: 'rotate', client: c })}
+                        onClick={() => open({ kind: 'rotate', client: c })}
                         aria-label={`Rotate the secret of ${c.name}`}
                       >
                         Rotate secret
                       </Button>
                       <Button
                         tone="danger"
-                        onClick={() => setDialog({ kind: 'delete', client: c })}
+                        onClick={() => open({ kind: 'delete', client: c })}
                         aria-label={`Delete ${c.name}`}
                       >
                         Delete
